@@ -1,0 +1,46 @@
+/* grant-encoding-private.h: percent and form encoding, ordered parameter lists
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* One name/value pair. OAuth signs lists, not maps: the same name may
+ * appear twice and the order on the wire matters for some renderings. */
+typedef struct {
+  char *name;
+  char *value;
+} GrantParam;
+
+void        grant_string_append_percent_encoded (GString    *out,
+                                                 const char *str);
+char       *grant_percent_encode                (const char *str);
+void        grant_string_append_form_encoded    (GString    *out,
+                                                 const char *str);
+
+GPtrArray  *grant_params_new                    (void);
+void        grant_params_add                    (GPtrArray  *params,
+                                                 const char *name,
+                                                 const char *value);
+const char *grant_params_lookup                 (GPtrArray  *params,
+                                                 const char *name);
+gboolean    grant_params_parse_form             (GPtrArray  *params,
+                                                 const char *data,
+                                                 gssize      length,
+                                                 GError    **error);
+gboolean    grant_form_looks_encoded            (const char *data,
+                                                 gsize       length);
+void        grant_params_append_form            (GPtrArray  *params,
+                                                 GString    *out);
+char       *grant_params_to_form                (GPtrArray  *params);
+GHashTable *grant_params_to_hash_table          (GPtrArray  *params);
+
+char       *grant_uri_requote                   (const char *uri);
+char       *grant_uri_append_params             (const char *uri,
+                                                 GPtrArray  *params);
+
+G_END_DECLS

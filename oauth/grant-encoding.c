@@ -1,0 +1,305 @@
+/* grant-encoding.c: the two percent-encodings OAuth uses, and parameter lists
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "grant-error.h"
+#include "grant-encoding-private.h"
+
+/*
+ * RFC 5849 §3.6: everything but ALPHA, DIGIT, "-", ".", "_" and "~" is
+ * encoded, with upper-case hex. GLib's escaper with no reserved characters
+ * allowed does exactly that.
+ */
+void
+grant_string_append_percent_encoded (GString    *out,
+                                     const char *str)
+{
+  g_string_append_uri_escaped (out, str ? str : "", NULL, FALSE);
+}
+
+char *
+grant_percent_encode (const char *str)
+{
+  return g_uri_escape_string (str ? str : "", NULL, FALSE);
+}
+
+/*
+ * application/x-www-form-urlencoded as browsers and Python's quote_plus
+ * write it: the RFC 3986 encoding above, except that a space is "+".
+ */
+void
+grant_string_append_form_encoded (GString    *out,
+                                  const char *str)
+{
+  gsize start = out->len;
+
+  grant_string_append_percent_encoded (out, str);
+  for (gsize i = start; i + 2 < out->len; i++)
+    {
+      if (out->str[i] == '%' && out->str[i + 1] == '2' && out->str[i + 2] == '0')
+        {
+          out->str[i] = '+';
+          g_string_erase (out, i + 1, 2);
+        }
+    }
+}
+
+static void
+grant_param_free (gpointer data)
+{
+  GrantParam *param = data;
+
+  g_free (param->name);
+  g_free (param->value);
+  g_free (param);
+}
+
+GPtrArray *
+grant_params_new (void)
+{
+  return g_ptr_array_new_with_free_func (grant_param_free);
+}
+
+void
+grant_params_add (GPtrArray  *params,
+                  const char *name,
+                  const char *value)
+{
+  GrantParam *param = g_new (GrantParam, 1);
+
+  param->name = g_strdup (name);
+  param->value = g_strdup (value ? value : "");
+  g_ptr_array_add (params, param);
+}
+
+const char *
+grant_params_lookup (GPtrArray  *params,
+                     const char *name)
+{
+  for (guint i = 0; i < params->len; i++)
+    {
+      GrantParam *param = g_ptr_array_index (params, i);
+
+      if (g_str_equal (param->name, name))
+        return param->value;
+    }
+  return NULL;
+}
+
+static char *
+form_unescape (const char *start,
+               const char *end)
+{
+  g_autofree char *plus_free = g_strndup (start, end - start);
+
+  for (char *p = plus_free; *p; p++)
+    if (*p == '+')
+      *p = ' ';
+  return g_uri_unescape_segment (plus_free, NULL, NULL);
+}
+
+/*
+ * Splits on "&" only (as Python's parse_qsl does since 3.9.2). A piece
+ * without "=" is a name with an empty value, which RFC 5849's own example
+ * ("c2&a3=2+q") depends on; empty pieces are skipped.
+ */
+gboolean
+grant_params_parse_form (GPtrArray  *params,
+                         const char *data,
+                         gssize      length,
+                         GError    **error)
+{
+  const char *p, *end;
+
+  if (data == NULL)
+    return TRUE;
+  if (length < 0)
+    length = strlen (data);
+  if (memchr (data, '\0', length) != NULL)
+    {
+      g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                           "Form data contains a NUL byte");
+      return FALSE;
+    }
+
+  p = data;
+  end = data + length;
+  while (p < end)
+    {
+      const char *amp = memchr (p, '&', end - p);
+      const char *piece_end = amp ? amp : end;
+
+      if (piece_end > p)
+        {
+          const char *eq = memchr (p, '=', piece_end - p);
+          g_autofree char *name = form_unescape (p, eq ? eq : piece_end);
+          g_autofree char *value = eq ? form_unescape (eq + 1, piece_end) : g_strdup ("");
+
+          if (name == NULL || value == NULL)
+            {
+              g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                                   "Form data has an invalid percent-escape");
+              return FALSE;
+            }
+          grant_params_add (params, name, value);
+        }
+      p = piece_end + 1;
+    }
+
+  return TRUE;
+}
+
+/*
+ * Whether a body with no Content-Type is a form. The characters are the
+ * ones oauthlib accepts in a urlencoded string; anything else (braces,
+ * quotes, spaces, bytes above 0x7f) means JSON, XML or binary.
+ */
+gboolean
+grant_form_looks_encoded (const char *data,
+                          gsize       length)
+{
+  static const char allowed[] = "_.-=&;:%+~,*@!()/?'$";
+  g_autoptr(GPtrArray) scratch = NULL;
+
+  if (data == NULL || length == 0)
+    return FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      guchar c = data[i];
+
+      if (!g_ascii_isalnum (c) && (c == '\0' || strchr (allowed, c) == NULL))
+        return FALSE;
+    }
+
+  scratch = grant_params_new ();
+  return grant_params_parse_form (scratch, data, length, NULL);
+}
+
+void
+grant_params_append_form (GPtrArray *params,
+                          GString   *out)
+{
+  for (guint i = 0; i < params->len; i++)
+    {
+      GrantParam *param = g_ptr_array_index (params, i);
+
+      if (out->len > 0)
+        g_string_append_c (out, '&');
+      grant_string_append_form_encoded (out, param->name);
+      g_string_append_c (out, '=');
+      grant_string_append_form_encoded (out, param->value);
+    }
+}
+
+char *
+grant_params_to_form (GPtrArray *params)
+{
+  GString *out = g_string_new (NULL);
+
+  grant_params_append_form (params, out);
+  return g_string_free (out, FALSE);
+}
+
+/* The last value wins, as with Python's dict(pairs). */
+GHashTable *
+grant_params_to_hash_table (GPtrArray *params)
+{
+  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < params->len; i++)
+    {
+      GrantParam *param = g_ptr_array_index (params, i);
+
+      g_hash_table_replace (table, g_strdup (param->name), g_strdup (param->value));
+    }
+  return table;
+}
+
+static gboolean
+is_hex_escape (const char *p)
+{
+  return p[0] == '%' && g_ascii_isxdigit (p[1]) && g_ascii_isxdigit (p[2]);
+}
+
+/*
+ * Makes a URL a person typed into one GUri will parse: spaces, quotes,
+ * brackets and bytes above 0x7f in the path, query and fragment are
+ * percent-encoded, existing escapes are kept, and a stray "%" becomes
+ * "%25". The scheme and authority are left alone so that an IPv6 literal
+ * keeps its brackets. This is what browsers and requests do before
+ * sending, so the signature covers the URL that really goes on the wire.
+ */
+char *
+grant_uri_requote (const char *uri)
+{
+  static const char keep[] = "!$&'()*+,;=:@/?#~-._";
+  const char *rest = uri;
+  const char *scheme_end = strstr (uri, "://");
+  GString *out = g_string_sized_new (strlen (uri) + 16);
+
+  if (scheme_end != NULL)
+    {
+      const char *authority = scheme_end + 3;
+
+      rest = authority + strcspn (authority, "/?#");
+      g_string_append_len (out, uri, rest - uri);
+    }
+
+  for (const char *p = rest; *p; p++)
+    {
+      guchar c = *p;
+
+      if (c == '%')
+        {
+          if (is_hex_escape (p))
+            g_string_append_c (out, '%');
+          else
+            g_string_append (out, "%25");
+        }
+      else if (g_ascii_isalnum (c) || strchr (keep, c) != NULL)
+        g_string_append_c (out, c);
+      else
+        g_string_append_printf (out, "%%%02X", c);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* Appends form-encoded @params to @uri's query, before any fragment,
+ * keeping whatever query @uri already has byte for byte. */
+char *
+grant_uri_append_params (const char *uri,
+                         GPtrArray  *params)
+{
+  const char *hash = strchr (uri, '#');
+  gsize base_len = hash ? (gsize) (hash - uri) : strlen (uri);
+  GString *out = g_string_new_len (uri, base_len);
+  const char *question = memchr (uri, '?', base_len);
+
+  if (params->len > 0)
+    {
+      if (question == NULL)
+        g_string_append_c (out, '?');
+      else if (uri[base_len - 1] != '?' && uri[base_len - 1] != '&')
+        g_string_append_c (out, '&');
+      for (guint i = 0; i < params->len; i++)
+        {
+          GrantParam *param = g_ptr_array_index (params, i);
+
+          if (i > 0)
+            g_string_append_c (out, '&');
+          grant_string_append_form_encoded (out, param->name);
+          g_string_append_c (out, '=');
+          grant_string_append_form_encoded (out, param->value);
+        }
+    }
+  if (hash != NULL)
+    g_string_append (out, hash);
+  return g_string_free (out, FALSE);
+}

@@ -1,0 +1,556 @@
+/* grant-oauth1-signature.c: RFC 5849 base strings, signatures and rendering
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <gnutls/gnutls.h>
+
+#include "grant-encoding-private.h"
+#include "grant-error.h"
+#include "grant-oauth1-signature-private.h"
+#include "grant-random-private.h"
+#include "grant-uri-private.h"
+
+#define FORM_CONTENT_TYPE "application/x-www-form-urlencoded"
+
+gboolean
+grant_content_type_is_form (const char *content_type)
+{
+  g_autofree char *lower = NULL;
+
+  if (content_type == NULL)
+    return FALSE;
+  lower = g_ascii_strdown (content_type, -1);
+  return strstr (lower, FORM_CONTENT_TYPE) != NULL;
+}
+
+static gboolean
+port_is_default (const char *scheme,
+                 int         port)
+{
+  return port < 0 ||
+         (port == 80 && g_str_equal (scheme, "http")) ||
+         (port == 443 && g_str_equal (scheme, "https"));
+}
+
+/*
+ * RFC 5849 §3.4.1.2. The scheme and host are lower-cased, a default port
+ * is dropped and the path is kept exactly as it is encoded on the wire.
+ * A Host header, when the application set one, names the host the server
+ * sees and so the one it verifies against.
+ */
+char *
+grant_oauth1_base_string_uri (const char  *uri,
+                              const char  *host,
+                              GError     **error)
+{
+  g_autoptr(GUri) parsed = NULL;
+  g_autofree char *scheme = NULL;
+  g_autofree char *hostname = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *path;
+  int port;
+  GString *out;
+
+  parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED, &local_error);
+  if (parsed == NULL)
+    {
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                   "Cannot sign a request for a URL that does not parse: %s",
+                   local_error->message);
+      return NULL;
+    }
+
+  scheme = g_ascii_strdown (g_uri_get_scheme (parsed), -1);
+  if (!g_str_equal (scheme, "http") && !g_str_equal (scheme, "https"))
+    {
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                   "OAuth 1 signs http and https URLs, not “%s” ones", scheme);
+      return NULL;
+    }
+
+  port = g_uri_get_port (parsed);
+  if (host != NULL && *host != '\0')
+    {
+      g_autofree char *with_scheme = g_strconcat (scheme, "://", host, "/", NULL);
+      g_autoptr(GUri) host_uri = g_uri_parse (with_scheme, G_URI_FLAGS_ENCODED, NULL);
+
+      if (host_uri == NULL || g_uri_get_host (host_uri) == NULL)
+        {
+          g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                               "The request's Host header is not a valid host name");
+          return NULL;
+        }
+      hostname = g_ascii_strdown (g_uri_get_host (host_uri), -1);
+      port = g_uri_get_port (host_uri);
+    }
+  else if (g_uri_get_host (parsed) != NULL && *g_uri_get_host (parsed) != '\0')
+    hostname = g_ascii_strdown (g_uri_get_host (parsed), -1);
+
+  if (hostname == NULL)
+    {
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                   "Cannot sign a request for a URL without a host: %s", uri);
+      return NULL;
+    }
+
+  out = g_string_new (scheme);
+  g_string_append (out, "://");
+  if (strchr (hostname, ':') != NULL)
+    g_string_append_printf (out, "[%s]", hostname);
+  else
+    g_string_append (out, hostname);
+  if (!port_is_default (scheme, port))
+    g_string_append_printf (out, ":%d", port);
+
+  path = g_uri_get_path (parsed);
+  g_string_append (out, (path && *path) ? path : "/");
+
+  return g_string_free (out, FALSE);
+}
+
+static int
+compare_encoded_params (gconstpointer a,
+                        gconstpointer b)
+{
+  const GrantParam *pa = *(GrantParam * const *) a;
+  const GrantParam *pb = *(GrantParam * const *) b;
+  int cmp = strcmp (pa->name, pb->name);
+
+  return cmp != 0 ? cmp : strcmp (pa->value, pb->value);
+}
+
+/* RFC 5849 §3.4.1.3.2: encode, then sort by name and value, byte-wise. */
+char *
+grant_oauth1_normalize_parameters (GPtrArray *params)
+{
+  g_autoptr(GPtrArray) encoded = grant_params_new ();
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < params->len; i++)
+    {
+      GrantParam *param = g_ptr_array_index (params, i);
+      g_autofree char *name = grant_percent_encode (param->name);
+      g_autofree char *value = grant_percent_encode (param->value);
+
+      grant_params_add (encoded, name, value);
+    }
+  g_ptr_array_sort (encoded, compare_encoded_params);
+
+  for (guint i = 0; i < encoded->len; i++)
+    {
+      GrantParam *param = g_ptr_array_index (encoded, i);
+
+      if (i > 0)
+        g_string_append_c (out, '&');
+      g_string_append (out, param->name);
+      g_string_append_c (out, '=');
+      g_string_append (out, param->value);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+char *
+grant_oauth1_signature_base_string (const char *http_method,
+                                    const char *base_string_uri,
+                                    const char *normalized_params)
+{
+  g_autofree char *method = g_ascii_strup (http_method, -1);
+  GString *out = g_string_new (NULL);
+
+  grant_string_append_percent_encoded (out, method);
+  g_string_append_c (out, '&');
+  grant_string_append_percent_encoded (out, base_string_uri);
+  g_string_append_c (out, '&');
+  grant_string_append_percent_encoded (out, normalized_params);
+  return g_string_free (out, FALSE);
+}
+
+static char *
+signing_key (const char *client_secret,
+             const char *token_secret)
+{
+  GString *key = g_string_new (NULL);
+
+  grant_string_append_percent_encoded (key, client_secret);
+  g_string_append_c (key, '&');
+  grant_string_append_percent_encoded (key, token_secret);
+  return g_string_free (key, FALSE);
+}
+
+static void
+wipe_string (char *str)
+{
+  if (str != NULL)
+    {
+      memset (str, 0, strlen (str));
+      g_free (str);
+    }
+}
+
+static char *
+hmac_signature (GChecksumType  digest_type,
+                const char    *base_string,
+                const char    *client_secret,
+                const char    *token_secret)
+{
+  char *key = signing_key (client_secret, token_secret);
+  guint8 digest[64];
+  gsize digest_len = sizeof digest;
+  GHmac *hmac;
+
+  hmac = g_hmac_new (digest_type, (const guchar *) key, strlen (key));
+  g_hmac_update (hmac, (const guchar *) base_string, -1);
+  g_hmac_get_digest (hmac, digest, &digest_len);
+  g_hmac_unref (hmac);
+  wipe_string (key);
+
+  return g_base64_encode (digest, digest_len);
+}
+
+static char *
+rsa_signature (gnutls_digest_algorithm_t   digest,
+               const char                 *base_string,
+               gnutls_privkey_t            rsa_key,
+               GError                    **error)
+{
+  gnutls_datum_t data = { (unsigned char *) base_string, strlen (base_string) };
+  gnutls_datum_t signature = { NULL, 0 };
+  char *encoded;
+  int ret;
+
+  if (rsa_key == NULL)
+    {
+      g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_KEY,
+                           "RSA signatures need the client's private key; "
+                           "set one with grant_oauth1_set_rsa_key()");
+      return NULL;
+    }
+
+  ret = gnutls_privkey_sign_data (rsa_key, digest, 0, &data, &signature);
+  if (ret < 0)
+    {
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_KEY,
+                   "The RSA key could not sign the request: %s",
+                   gnutls_strerror (ret));
+      return NULL;
+    }
+
+  encoded = g_base64_encode (signature.data, signature.size);
+  gnutls_free (signature.data);
+  return encoded;
+}
+
+char *
+grant_oauth1_compute_signature (GrantOAuth1SignatureMethod   method,
+                                const char                  *base_string,
+                                const char                  *client_secret,
+                                const char                  *token_secret,
+                                gnutls_privkey_t             rsa_key,
+                                GError                     **error)
+{
+  switch (method)
+    {
+    case GRANT_OAUTH1_SIGNATURE_HMAC_SHA1:
+      return hmac_signature (G_CHECKSUM_SHA1, base_string, client_secret, token_secret);
+    case GRANT_OAUTH1_SIGNATURE_HMAC_SHA256:
+      return hmac_signature (G_CHECKSUM_SHA256, base_string, client_secret, token_secret);
+    case GRANT_OAUTH1_SIGNATURE_HMAC_SHA512:
+      return hmac_signature (G_CHECKSUM_SHA512, base_string, client_secret, token_secret);
+    case GRANT_OAUTH1_SIGNATURE_RSA_SHA1:
+      return rsa_signature (GNUTLS_DIG_SHA1, base_string, rsa_key, error);
+    case GRANT_OAUTH1_SIGNATURE_RSA_SHA256:
+      return rsa_signature (GNUTLS_DIG_SHA256, base_string, rsa_key, error);
+    case GRANT_OAUTH1_SIGNATURE_RSA_SHA512:
+      return rsa_signature (GNUTLS_DIG_SHA512, base_string, rsa_key, error);
+    case GRANT_OAUTH1_SIGNATURE_PLAINTEXT:
+      return signing_key (client_secret, token_secret);
+    default:
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_UNSUPPORTED_METHOD,
+                   "Unknown OAuth 1 signature method %d", (int) method);
+      return NULL;
+    }
+}
+
+/*
+ * RFC 5849 §3.5.1. The realm is not a protocol parameter: it goes first
+ * and unencoded, as oauthlib and most servers expect.
+ */
+char *
+grant_oauth1_authorization_header (GPtrArray  *oauth_params,
+                                   const char *realm)
+{
+  GString *out = g_string_new ("OAuth ");
+  gboolean first = TRUE;
+
+  if (realm != NULL)
+    {
+      g_string_append_printf (out, "realm=\"%s\"", realm);
+      first = FALSE;
+    }
+
+  for (guint i = 0; i < oauth_params->len; i++)
+    {
+      GrantParam *param = g_ptr_array_index (oauth_params, i);
+
+      if (!first)
+        g_string_append (out, ", ");
+      first = FALSE;
+      grant_string_append_percent_encoded (out, param->name);
+      g_string_append (out, "=\"");
+      grant_string_append_percent_encoded (out, param->value);
+      g_string_append_c (out, '"');
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+gnutls_privkey_t
+grant_oauth1_load_rsa_key (const char  *pem,
+                           gssize       length,
+                           GError     **error)
+{
+  gnutls_privkey_t key = NULL;
+  gnutls_datum_t data;
+  int ret;
+
+  if (pem == NULL)
+    {
+      g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_KEY,
+                           "No RSA private key was given");
+      return NULL;
+    }
+
+  data.data = (unsigned char *) pem;
+  data.size = length < 0 ? strlen (pem) : (gsize) length;
+
+  gnutls_privkey_init (&key);
+  /* Reads "RSA PRIVATE KEY" (PKCS#1) and "PRIVATE KEY" (PKCS#8) alike. */
+  ret = gnutls_privkey_import_x509_raw (key, &data, GNUTLS_X509_FMT_PEM, NULL, 0);
+  if (ret < 0)
+    {
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_KEY,
+                   "The RSA private key could not be read (%s); Grant takes an "
+                   "unencrypted PEM key in PKCS#1 or PKCS#8 form",
+                   gnutls_strerror (ret));
+      gnutls_privkey_deinit (key);
+      return NULL;
+    }
+
+  if (gnutls_privkey_get_pk_algorithm (key, NULL) != GNUTLS_PK_RSA)
+    {
+      g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_KEY,
+                           "The private key is not an RSA key; OAuth 1 RSA "
+                           "signatures need one");
+      gnutls_privkey_deinit (key);
+      return NULL;
+    }
+
+  return key;
+}
+
+static char *
+body_hash (GBytes *body)
+{
+  gsize len = 0;
+  const guint8 *data = body ? g_bytes_get_data (body, &len) : NULL;
+  guint8 digest[20];
+  gsize digest_len = sizeof digest;
+  GChecksum *sha1 = g_checksum_new (G_CHECKSUM_SHA1);
+
+  g_checksum_update (sha1, data ? data : (const guint8 *) "", len);
+  g_checksum_get_digest (sha1, digest, &digest_len);
+  g_checksum_free (sha1);
+  return g_base64_encode (digest, digest_len);
+}
+
+gboolean
+grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
+                           const GrantOAuth1Request      *request,
+                           GrantOAuth1Signed             *signed_out,
+                           GError                       **error)
+{
+  g_autofree char *uri = NULL;
+  g_autofree char *bs_uri = NULL;
+  g_autofree char *nonce = NULL;
+  g_autofree char *timestamp = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *normalized = NULL;
+  g_autofree char *base_string = NULL;
+  g_autofree char *signature = NULL;
+  g_autoptr(GPtrArray) oauth_params = NULL;
+  g_autoptr(GPtrArray) all_params = NULL;
+  g_autoptr(GUri) parsed = NULL;
+  const char *content_type = request->content_type;
+  const char *body_data = NULL;
+  gsize body_len = 0;
+  gboolean is_form;
+
+  memset (signed_out, 0, sizeof *signed_out);
+
+  if (credentials->client_key == NULL || *credentials->client_key == '\0')
+    {
+      g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                           "An OAuth 1 request needs a client key; set the "
+                           "“client-key” property");
+      return FALSE;
+    }
+  if (request->method == NULL || *request->method == '\0' || request->uri == NULL)
+    {
+      g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                           "An OAuth 1 request needs an HTTP method and a URL");
+      return FALSE;
+    }
+
+  uri = grant_uri_requote (request->uri);
+  bs_uri = grant_oauth1_base_string_uri (uri, request->host, error);
+  if (bs_uri == NULL)
+    return FALSE;
+  parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);
+
+  if (request->body != NULL)
+    body_data = g_bytes_get_data (request->body, &body_len);
+
+  /* The Content-Type rules of requests-oauthlib: a body that reads as a
+   * form and came without a type is a form, and so is any body that is
+   * to carry the signature. */
+  if (content_type == NULL &&
+      (credentials->placement == GRANT_OAUTH1_PLACEMENT_BODY ||
+       grant_form_looks_encoded (body_data, body_len)))
+    {
+      content_type = FORM_CONTENT_TYPE;
+      signed_out->content_type = g_strdup (FORM_CONTENT_TYPE);
+    }
+  is_form = grant_content_type_is_form (content_type);
+
+  if (credentials->placement == GRANT_OAUTH1_PLACEMENT_BODY && !is_form)
+    {
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                   "Signatures can only be placed in a form-encoded body, and "
+                   "this request's body is “%s”; place the signature in the "
+                   "header or the query instead", content_type);
+      goto fail;
+    }
+
+  all_params = grant_params_new ();
+  if (!grant_params_parse_form (all_params, g_uri_get_query (parsed), -1, NULL))
+    {
+      g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                           "The URL's query has an invalid percent-escape");
+      goto fail;
+    }
+
+  if (is_form && body_len > 0)
+    {
+      guint before = all_params->len;
+
+      if (!grant_params_parse_form (all_params, body_data, body_len, NULL))
+        {
+          g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                               "The request says its body is form-encoded, but "
+                               "the body cannot be decoded as a form");
+          goto fail;
+        }
+      if (all_params->len > before && !grant_method_has_body (request->method))
+        {
+          g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                       "A %s request cannot carry form parameters in a body; "
+                       "put them in the URL's query", request->method);
+          goto fail;
+        }
+    }
+
+  if (!is_form && credentials->force_include_body)
+    hash = body_hash (request->body);
+
+  nonce = credentials->nonce ? g_strdup (credentials->nonce) : grant_random_hex (12);
+  timestamp = credentials->timestamp
+    ? g_strdup (credentials->timestamp)
+    : g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+
+  /* The order oauthlib renders them in; servers do not care, people
+   * comparing headers side by side do. */
+  oauth_params = grant_params_new ();
+  grant_params_add (oauth_params, "oauth_nonce", nonce);
+  grant_params_add (oauth_params, "oauth_timestamp", timestamp);
+  grant_params_add (oauth_params, "oauth_version", "1.0");
+  grant_params_add (oauth_params, "oauth_signature_method",
+                    grant_oauth1_signature_method_to_string (credentials->method));
+  grant_params_add (oauth_params, "oauth_consumer_key", credentials->client_key);
+  if (credentials->token != NULL && *credentials->token != '\0')
+    grant_params_add (oauth_params, "oauth_token", credentials->token);
+  if (credentials->callback != NULL && *credentials->callback != '\0')
+    grant_params_add (oauth_params, "oauth_callback", credentials->callback);
+  if (credentials->verifier != NULL && *credentials->verifier != '\0')
+    grant_params_add (oauth_params, "oauth_verifier", credentials->verifier);
+  if (hash != NULL)
+    grant_params_add (oauth_params, "oauth_body_hash", hash);
+
+  for (guint i = 0; i < oauth_params->len; i++)
+    {
+      GrantParam *param = g_ptr_array_index (oauth_params, i);
+      grant_params_add (all_params, param->name, param->value);
+    }
+
+  normalized = grant_oauth1_normalize_parameters (all_params);
+  base_string = grant_oauth1_signature_base_string (request->method, bs_uri, normalized);
+  signature = grant_oauth1_compute_signature (credentials->method, base_string,
+                                              credentials->client_secret,
+                                              credentials->token_secret,
+                                              credentials->rsa_key, error);
+  if (signature == NULL)
+    goto fail;
+  grant_params_add (oauth_params, "oauth_signature", signature);
+
+  switch (credentials->placement)
+    {
+    case GRANT_OAUTH1_PLACEMENT_HEADER:
+      signed_out->authorization = grant_oauth1_authorization_header (oauth_params,
+                                                                     credentials->realm);
+      break;
+
+    case GRANT_OAUTH1_PLACEMENT_QUERY:
+      signed_out->uri = grant_uri_append_params (uri, oauth_params);
+      break;
+
+    case GRANT_OAUTH1_PLACEMENT_BODY:
+      {
+        GString *body = g_string_new_len (body_data, body_len);
+
+        grant_params_append_form (oauth_params, body);
+        signed_out->body = g_string_free_to_bytes (body);
+      }
+      break;
+
+    default:
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_UNSUPPORTED_METHOD,
+                   "Unknown OAuth 1 signature placement %d", (int) credentials->placement);
+      goto fail;
+    }
+
+  if (signed_out->uri == NULL && !g_str_equal (uri, request->uri))
+    signed_out->uri = g_steal_pointer (&uri);
+  signed_out->base_string = g_steal_pointer (&base_string);
+  if (credentials->method == GRANT_OAUTH1_SIGNATURE_PLAINTEXT)
+    memset (signature, 0, strlen (signature));
+  return TRUE;
+
+fail:
+  grant_oauth1_signed_clear (signed_out);
+  return FALSE;
+}
+
+void
+grant_oauth1_signed_clear (GrantOAuth1Signed *signed_out)
+{
+  g_clear_pointer (&signed_out->uri, g_free);
+  g_clear_pointer (&signed_out->authorization, g_free);
+  g_clear_pointer (&signed_out->content_type, g_free);
+  g_clear_pointer (&signed_out->body, g_bytes_unref);
+  g_clear_pointer (&signed_out->base_string, g_free);
+}

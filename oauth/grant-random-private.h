@@ -1,0 +1,16 @@
+/* grant-random-private.h: secrets from the system CSPRNG
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+void   grant_random_fill  (guint8 *buffer,
+                           gsize   length);
+char  *grant_random_hex   (gsize   n_bytes);
+
+G_END_DECLS

@@ -1,0 +1,49 @@
+/* grant-random.c: state, nonces and verifiers come from here and only here
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <gnutls/crypto.h>
+
+#include "grant-random-private.h"
+
+/*
+ * GnuTLS draws from getrandom() and reseeds itself; GLib's g_random_*
+ * is a Mersenne Twister whose output can be predicted from a few samples,
+ * which is exactly what an attacker forging a callback would need.
+ */
+void
+grant_random_fill (guint8 *buffer,
+                   gsize   length)
+{
+  int ret = gnutls_rnd (GNUTLS_RND_RANDOM, buffer, length);
+
+  /* gnutls_rnd only fails if the library could not initialise its
+   * generator at all; carrying on with a predictable value would be worse
+   * than stopping. */
+  if (ret < 0)
+    g_error ("Grant could not read the system random number generator: %s",
+             gnutls_strerror (ret));
+}
+
+char *
+grant_random_hex (gsize n_bytes)
+{
+  static const char digits[] = "0123456789abcdef";
+  g_autofree guint8 *raw = g_malloc (n_bytes);
+  char *out = g_malloc (n_bytes * 2 + 1);
+
+  grant_random_fill (raw, n_bytes);
+  for (gsize i = 0; i < n_bytes; i++)
+    {
+      out[2 * i] = digits[raw[i] >> 4];
+      out[2 * i + 1] = digits[raw[i] & 0x0f];
+    }
+  out[n_bytes * 2] = '\0';
+  memset (raw, 0, n_bytes);
+  return out;
+}

@@ -1,0 +1,18 @@
+/* grant-uri-private.h: origin checks for credentials and redirects
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+gboolean grant_uri_same_origin   (GUri       *a,
+                                  GUri       *b);
+gboolean grant_uri_equal         (GUri       *a,
+                                  GUri       *b);
+gboolean grant_method_has_body   (const char *method);
+
+G_END_DECLS

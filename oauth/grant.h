@@ -1,0 +1,19 @@
+/* grant.h: the one header applications include
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#define _GRANT_INSIDE
+
+#include <glib-object.h>
+#include <libsoup/soup.h>
+
+#include "grant-version.h"
+#include "grant-enum-types.h"
+#include "grant-error.h"
+#include "grant-oauth1.h"
+#include "grant-oauth1-session.h"
+
+#undef _GRANT_INSIDE
