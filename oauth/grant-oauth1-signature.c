@@ -428,6 +428,15 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
     }
   is_form = grant_content_type_is_form (content_type);
 
+  if (credentials->placement == GRANT_OAUTH1_PLACEMENT_BODY &&
+      !grant_method_has_body (request->method))
+    {
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                   "A %s request has no body to carry the signature; place it "
+                   "in the header or the query instead", request->method);
+      goto fail;
+    }
+
   if (credentials->placement == GRANT_OAUTH1_PLACEMENT_BODY && !is_form)
     {
       g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
