@@ -8,6 +8,7 @@
 #include <glib.h>
 #include <gnutls/abstract.h>
 
+#include "grant-encoding-private.h"
 #include "grant-oauth1.h"
 
 G_BEGIN_DECLS
@@ -60,7 +61,8 @@ char             *grant_oauth1_compute_signature      (GrantOAuth1SignatureMetho
                                                        const char              *token_secret,
                                                        gnutls_privkey_t         rsa_key,
                                                        GError                 **error);
-char             *grant_oauth1_authorization_header   (GPtrArray               *oauth_params,
+char             *grant_oauth1_authorization_header   (const GrantParam        *oauth_params,
+                                                       guint                    n_params,
                                                        const char              *realm);
 gnutls_privkey_t  grant_oauth1_load_rsa_key           (const char              *pem,
                                                        gssize                   length,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
 
 #include "grant-encoding-private.h"
 #include "grant-error.h"
@@ -43,27 +44,31 @@ port_is_default (const char *scheme,
  * A Host header, when the application set one, names the host the server
  * sees and so the one it verifies against.
  */
-char *
-grant_oauth1_base_string_uri (const char  *uri,
-                              const char  *host,
-                              GError     **error)
+static GUri *
+parse_request_uri (const char  *uri,
+                   GError     **error)
 {
-  g_autoptr(GUri) parsed = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GUri *parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED, &local_error);
+
+  if (parsed == NULL)
+    g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                 "Cannot sign a request for a URL that does not parse: %s",
+                 local_error->message);
+  return parsed;
+}
+
+static char *
+base_string_uri (GUri        *parsed,
+                 const char  *uri,
+                 const char  *host,
+                 GError     **error)
+{
   g_autofree char *scheme = NULL;
   g_autofree char *hostname = NULL;
-  g_autoptr(GError) local_error = NULL;
   const char *path;
   int port;
   GString *out;
-
-  parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED, &local_error);
-  if (parsed == NULL)
-    {
-      g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
-                   "Cannot sign a request for a URL that does not parse: %s",
-                   local_error->message);
-      return NULL;
-    }
 
   scheme = g_ascii_strdown (g_uri_get_scheme (parsed), -1);
   if (!g_str_equal (scheme, "http") && !g_str_equal (scheme, "https"))
@@ -113,45 +118,108 @@ grant_oauth1_base_string_uri (const char  *uri,
   return g_string_free (out, FALSE);
 }
 
-static int
-compare_encoded_params (gconstpointer a,
-                        gconstpointer b)
+char *
+grant_oauth1_base_string_uri (const char  *uri,
+                              const char  *host,
+                              GError     **error)
 {
-  const GrantParam *pa = *(GrantParam * const *) a;
-  const GrantParam *pb = *(GrantParam * const *) b;
-  int cmp = strcmp (pa->name, pb->name);
+  g_autoptr(GUri) parsed = parse_request_uri (uri, error);
 
-  return cmp != 0 ? cmp : strcmp (pa->value, pb->value);
+  if (parsed == NULL)
+    return NULL;
+  return base_string_uri (parsed, uri, host, error);
 }
 
-/* RFC 5849 §3.4.1.3.2: encode, then sort by name and value, byte-wise. */
-char *
-grant_oauth1_normalize_parameters (GPtrArray *params)
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
 {
-  g_autoptr(GPtrArray) encoded = grant_params_new ();
-  GString *out = g_string_new (NULL);
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/*
+ * RFC 5849 §3.4.1.3.2: encode, then sort by name and, for equal names, by
+ * value, byte-wise. Each pair is encoded once as "name\x01value" into one
+ * buffer: \x01 sorts below every character an encoded name can hold, so
+ * ordering these strings orders the pairs. Returns the buffer; @sorted
+ * points into it.
+ */
+static GString *
+encode_and_sort (GPtrArray  *params,
+                 char      **sorted)
+{
+  GString *buffer = g_string_sized_new (64 * params->len + 1);
 
   for (guint i = 0; i < params->len; i++)
     {
       GrantParam *param = g_ptr_array_index (params, i);
-      g_autofree char *name = grant_percent_encode (param->name);
-      g_autofree char *value = grant_percent_encode (param->value);
+      gsize start = buffer->len;
 
-      grant_params_add (encoded, name, value);
+      grant_string_append_percent_encoded (buffer, param->name);
+      g_string_append_c (buffer, '\x01');
+      grant_string_append_percent_encoded (buffer, param->value);
+      g_string_append_c (buffer, '\0');
+      /* Offsets for now: the buffer may still move. */
+      sorted[i] = GSIZE_TO_POINTER (start);
     }
-  g_ptr_array_sort (encoded, compare_encoded_params);
+  for (guint i = 0; i < params->len; i++)
+    sorted[i] = buffer->str + GPOINTER_TO_SIZE (sorted[i]);
+  qsort (sorted, params->len, sizeof (char *), compare_strings);
+  return buffer;
+}
 
-  for (guint i = 0; i < encoded->len; i++)
+char *
+grant_oauth1_normalize_parameters (GPtrArray *params)
+{
+  g_autofree char **sorted = g_new (char *, params->len + 1);
+  GString *buffer = encode_and_sort (params, sorted);
+  GString *out = g_string_sized_new (buffer->len);
+
+  for (guint i = 0; i < params->len; i++)
     {
-      GrantParam *param = g_ptr_array_index (encoded, i);
-
       if (i > 0)
         g_string_append_c (out, '&');
-      g_string_append (out, param->name);
-      g_string_append_c (out, '=');
-      g_string_append (out, param->value);
+      for (const char *c = sorted[i]; *c; c++)
+        g_string_append_c (out, *c == '\x01' ? '=' : *c);
     }
+  g_string_free (buffer, TRUE);
+  return g_string_free (out, FALSE);
+}
 
+/*
+ * The base string straight from the parameters: the normalized string is
+ * encoded a second time in the same pass. Its characters are unreserved
+ * ones, "%", "=" and "&", so the second encoding only rewrites those three.
+ */
+static char *
+base_string_from_params (const char *http_method,
+                         const char *base_string_uri,
+                         GPtrArray  *params)
+{
+  g_autofree char **sorted = g_new (char *, params->len + 1);
+  g_autofree char *method = g_ascii_strup (http_method, -1);
+  GString *buffer = encode_and_sort (params, sorted);
+  GString *out = g_string_sized_new (buffer->len * 3 / 2 + 128);
+
+  grant_string_append_percent_encoded (out, method);
+  g_string_append_c (out, '&');
+  grant_string_append_percent_encoded (out, base_string_uri);
+  g_string_append_c (out, '&');
+  for (guint i = 0; i < params->len; i++)
+    {
+      if (i > 0)
+        g_string_append (out, "%26");
+      for (const char *c = sorted[i]; *c; c++)
+        {
+          if (*c == '\x01')
+            g_string_append (out, "%3D");
+          else if (*c == '%')
+            g_string_append (out, "%25");
+          else
+            g_string_append_c (out, *c);
+        }
+    }
+  g_string_free (buffer, TRUE);
   return g_string_free (out, FALSE);
 }
 
@@ -194,20 +262,16 @@ wipe_string (char *str)
 }
 
 static char *
-hmac_signature (GChecksumType  digest_type,
-                const char    *base_string,
-                const char    *client_secret,
-                const char    *token_secret)
+hmac_signature (gnutls_mac_algorithm_t  algorithm,
+                const char             *base_string,
+                const char             *client_secret,
+                const char             *token_secret)
 {
   char *key = signing_key (client_secret, token_secret);
   guint8 digest[64];
-  gsize digest_len = sizeof digest;
-  GHmac *hmac;
+  gsize digest_len = gnutls_hmac_get_len (algorithm);
 
-  hmac = g_hmac_new (digest_type, (const guchar *) key, strlen (key));
-  g_hmac_update (hmac, (const guchar *) base_string, -1);
-  g_hmac_get_digest (hmac, digest, &digest_len);
-  g_hmac_unref (hmac);
+  gnutls_hmac_fast (algorithm, key, strlen (key), base_string, strlen (base_string), digest);
   wipe_string (key);
 
   return g_base64_encode (digest, digest_len);
@@ -257,11 +321,11 @@ grant_oauth1_compute_signature (GrantOAuth1SignatureMethod   method,
   switch (method)
     {
     case GRANT_OAUTH1_SIGNATURE_HMAC_SHA1:
-      return hmac_signature (G_CHECKSUM_SHA1, base_string, client_secret, token_secret);
+      return hmac_signature (GNUTLS_MAC_SHA1, base_string, client_secret, token_secret);
     case GRANT_OAUTH1_SIGNATURE_HMAC_SHA256:
-      return hmac_signature (G_CHECKSUM_SHA256, base_string, client_secret, token_secret);
+      return hmac_signature (GNUTLS_MAC_SHA256, base_string, client_secret, token_secret);
     case GRANT_OAUTH1_SIGNATURE_HMAC_SHA512:
-      return hmac_signature (G_CHECKSUM_SHA512, base_string, client_secret, token_secret);
+      return hmac_signature (GNUTLS_MAC_SHA512, base_string, client_secret, token_secret);
     case GRANT_OAUTH1_SIGNATURE_RSA_SHA1:
       return rsa_signature (GNUTLS_DIG_SHA1, base_string, rsa_key, error);
     case GRANT_OAUTH1_SIGNATURE_RSA_SHA256:
@@ -282,11 +346,14 @@ grant_oauth1_compute_signature (GrantOAuth1SignatureMethod   method,
  * and unencoded, as oauthlib and most servers expect.
  */
 char *
-grant_oauth1_authorization_header (GPtrArray  *oauth_params,
-                                   const char *realm)
+grant_oauth1_authorization_header (const GrantParam *oauth_params,
+                                   guint             n_params,
+                                   const char       *realm)
 {
-  GString *out = g_string_new ("OAuth ");
+  GString *out = g_string_sized_new (256);
   gboolean first = TRUE;
+
+  g_string_append (out, "OAuth ");
 
   if (realm != NULL)
     {
@@ -294,9 +361,9 @@ grant_oauth1_authorization_header (GPtrArray  *oauth_params,
       first = FALSE;
     }
 
-  for (guint i = 0; i < oauth_params->len; i++)
+  for (guint i = 0; i < n_params; i++)
     {
-      GrantParam *param = g_ptr_array_index (oauth_params, i);
+      const GrantParam *param = &oauth_params[i];
 
       if (!first)
         g_string_append (out, ", ");
@@ -369,6 +436,40 @@ body_hash (GBytes *body)
   return g_base64_encode (digest, digest_len);
 }
 
+/* The protocol parameters of one signature, in the order oauthlib renders
+ * them (servers do not care; people comparing headers do). The strings
+ * are borrowed: nothing here outlives the call. */
+typedef struct {
+  GrantParam items[10];
+  guint      len;
+} OAuthParams;
+
+static void
+oauth_params_add (OAuthParams *params,
+                  const char  *name,
+                  const char  *value)
+{
+  g_assert (params->len < G_N_ELEMENTS (params->items));
+  params->items[params->len].name = (char *) name;
+  params->items[params->len].value = (char *) value;
+  params->len++;
+}
+
+static void
+append_form_params (GString          *out,
+                    const GrantParam *params,
+                    guint             n_params)
+{
+  for (guint i = 0; i < n_params; i++)
+    {
+      if (out->len > 0)
+        g_string_append_c (out, '&');
+      grant_string_append_form_encoded (out, params[i].name);
+      g_string_append_c (out, '=');
+      grant_string_append_form_encoded (out, params[i].value);
+    }
+}
+
 gboolean
 grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
                            const GrantOAuth1Request      *request,
@@ -377,15 +478,15 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
 {
   g_autofree char *uri = NULL;
   g_autofree char *bs_uri = NULL;
-  g_autofree char *nonce = NULL;
-  g_autofree char *timestamp = NULL;
   g_autofree char *hash = NULL;
-  g_autofree char *normalized = NULL;
   g_autofree char *base_string = NULL;
   g_autofree char *signature = NULL;
-  g_autoptr(GPtrArray) oauth_params = NULL;
+  g_autoptr(GPtrArray) request_params = NULL;
   g_autoptr(GPtrArray) all_params = NULL;
   g_autoptr(GUri) parsed = NULL;
+  OAuthParams oauth = { 0, };
+  char nonce[32];
+  char timestamp[24];
   const char *content_type = request->content_type;
   const char *body_data = NULL;
   gsize body_len = 0;
@@ -408,10 +509,12 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
     }
 
   uri = grant_uri_requote (request->uri);
-  bs_uri = grant_oauth1_base_string_uri (uri, request->host, error);
+  parsed = parse_request_uri (uri, error);
+  if (parsed == NULL)
+    return FALSE;
+  bs_uri = base_string_uri (parsed, uri, request->host, error);
   if (bs_uri == NULL)
     return FALSE;
-  parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);
 
   if (request->body != NULL)
     body_data = g_bytes_get_data (request->body, &body_len);
@@ -446,8 +549,8 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
       goto fail;
     }
 
-  all_params = grant_params_new ();
-  if (!grant_params_parse_form (all_params, g_uri_get_query (parsed), -1, NULL))
+  request_params = grant_params_new ();
+  if (!grant_params_parse_form (request_params, g_uri_get_query (parsed), -1, NULL))
     {
       g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
                            "The URL's query has an invalid percent-escape");
@@ -456,16 +559,16 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
 
   if (is_form && body_len > 0)
     {
-      guint before = all_params->len;
+      guint before = request_params->len;
 
-      if (!grant_params_parse_form (all_params, body_data, body_len, NULL))
+      if (!grant_params_parse_form (request_params, body_data, body_len, NULL))
         {
           g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
                                "The request says its body is form-encoded, but "
                                "the body cannot be decoded as a form");
           goto fail;
         }
-      if (all_params->len > before && !grant_method_has_body (request->method))
+      if (request_params->len > before && !grant_method_has_body (request->method))
         {
           g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
                        "A %s request cannot carry form parameters in a body; "
@@ -477,61 +580,69 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
   if (!is_form && credentials->force_include_body)
     hash = body_hash (request->body);
 
-  nonce = credentials->nonce ? g_strdup (credentials->nonce) : grant_random_hex (12);
-  timestamp = credentials->timestamp
-    ? g_strdup (credentials->timestamp)
-    : g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+  if (credentials->nonce != NULL)
+    g_strlcpy (nonce, credentials->nonce, sizeof nonce);
+  else
+    grant_random_nonce_hex (nonce, 12);
+  if (credentials->timestamp != NULL)
+    g_strlcpy (timestamp, credentials->timestamp, sizeof timestamp);
+  else
+    g_snprintf (timestamp, sizeof timestamp, "%" G_GINT64_FORMAT,
+                g_get_real_time () / G_USEC_PER_SEC);
 
-  /* The order oauthlib renders them in; servers do not care, people
-   * comparing headers side by side do. */
-  oauth_params = grant_params_new ();
-  grant_params_add (oauth_params, "oauth_nonce", nonce);
-  grant_params_add (oauth_params, "oauth_timestamp", timestamp);
-  grant_params_add (oauth_params, "oauth_version", "1.0");
-  grant_params_add (oauth_params, "oauth_signature_method",
+  oauth_params_add (&oauth, "oauth_nonce", nonce);
+  oauth_params_add (&oauth, "oauth_timestamp", timestamp);
+  oauth_params_add (&oauth, "oauth_version", "1.0");
+  oauth_params_add (&oauth, "oauth_signature_method",
                     grant_oauth1_signature_method_to_string (credentials->method));
-  grant_params_add (oauth_params, "oauth_consumer_key", credentials->client_key);
+  oauth_params_add (&oauth, "oauth_consumer_key", credentials->client_key);
   if (credentials->token != NULL && *credentials->token != '\0')
-    grant_params_add (oauth_params, "oauth_token", credentials->token);
+    oauth_params_add (&oauth, "oauth_token", credentials->token);
   if (credentials->callback != NULL && *credentials->callback != '\0')
-    grant_params_add (oauth_params, "oauth_callback", credentials->callback);
+    oauth_params_add (&oauth, "oauth_callback", credentials->callback);
   if (credentials->verifier != NULL && *credentials->verifier != '\0')
-    grant_params_add (oauth_params, "oauth_verifier", credentials->verifier);
+    oauth_params_add (&oauth, "oauth_verifier", credentials->verifier);
   if (hash != NULL)
-    grant_params_add (oauth_params, "oauth_body_hash", hash);
+    oauth_params_add (&oauth, "oauth_body_hash", hash);
 
-  for (guint i = 0; i < oauth_params->len; i++)
-    {
-      GrantParam *param = g_ptr_array_index (oauth_params, i);
-      grant_params_add (all_params, param->name, param->value);
-    }
+  /* Borrowed pointers: the list only says what is signed. */
+  all_params = g_ptr_array_sized_new (request_params->len + oauth.len);
+  for (guint i = 0; i < request_params->len; i++)
+    g_ptr_array_add (all_params, g_ptr_array_index (request_params, i));
+  for (guint i = 0; i < oauth.len; i++)
+    g_ptr_array_add (all_params, &oauth.items[i]);
 
-  normalized = grant_oauth1_normalize_parameters (all_params);
-  base_string = grant_oauth1_signature_base_string (request->method, bs_uri, normalized);
+  base_string = base_string_from_params (request->method, bs_uri, all_params);
   signature = grant_oauth1_compute_signature (credentials->method, base_string,
                                               credentials->client_secret,
                                               credentials->token_secret,
                                               credentials->rsa_key, error);
   if (signature == NULL)
     goto fail;
-  grant_params_add (oauth_params, "oauth_signature", signature);
+  oauth_params_add (&oauth, "oauth_signature", signature);
 
   switch (credentials->placement)
     {
     case GRANT_OAUTH1_PLACEMENT_HEADER:
-      signed_out->authorization = grant_oauth1_authorization_header (oauth_params,
+      signed_out->authorization = grant_oauth1_authorization_header (oauth.items, oauth.len,
                                                                      credentials->realm);
       break;
 
     case GRANT_OAUTH1_PLACEMENT_QUERY:
-      signed_out->uri = grant_uri_append_params (uri, oauth_params);
+      {
+        g_autoptr(GPtrArray) query = g_ptr_array_sized_new (oauth.len);
+
+        for (guint i = 0; i < oauth.len; i++)
+          g_ptr_array_add (query, &oauth.items[i]);
+        signed_out->uri = grant_uri_append_params (uri, query);
+      }
       break;
 
     case GRANT_OAUTH1_PLACEMENT_BODY:
       {
         GString *body = g_string_new_len (body_data, body_len);
 
-        grant_params_append_form (oauth_params, body);
+        append_form_params (body, oauth.items, oauth.len);
         signed_out->body = g_string_free_to_bytes (body);
       }
       break;

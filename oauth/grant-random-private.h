@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 
 void   grant_random_fill  (guint8 *buffer,
                            gsize   length);
-char  *grant_random_hex   (gsize   n_bytes);
+void   grant_random_nonce_hex (char  *out,
+                               gsize  n_bytes);
 
 G_END_DECLS

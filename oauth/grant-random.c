@@ -16,11 +16,12 @@
  * is a Mersenne Twister whose output can be predicted from a few samples,
  * which is exactly what an attacker forging a callback would need.
  */
-void
-grant_random_fill (guint8 *buffer,
-                   gsize   length)
+static void
+fill (gnutls_rnd_level_t  level,
+      guint8             *buffer,
+      gsize               length)
 {
-  int ret = gnutls_rnd (GNUTLS_RND_RANDOM, buffer, length);
+  int ret = gnutls_rnd (level, buffer, length);
 
   /* gnutls_rnd only fails if the library could not initialise its
    * generator at all; carrying on with a predictable value would be worse
@@ -30,14 +31,26 @@ grant_random_fill (guint8 *buffer,
              gnutls_strerror (ret));
 }
 
-char *
-grant_random_hex (gsize n_bytes)
+/* For secrets: state, PKCE verifiers. */
+void
+grant_random_fill (guint8 *buffer,
+                   gsize   length)
+{
+  fill (GNUTLS_RND_RANDOM, buffer, length);
+}
+
+/* Writes 2 * n_bytes hex digits and a NUL to @out; n_bytes <= 64. For
+ * OAuth 1 nonces, which must never repeat and never be guessed but are
+ * not secrets: GnuTLS's nonce generator is unpredictable and cheaper. */
+void
+grant_random_nonce_hex (char  *out,
+                        gsize  n_bytes)
 {
   static const char digits[] = "0123456789abcdef";
-  g_autofree guint8 *raw = g_malloc (n_bytes);
-  char *out = g_malloc (n_bytes * 2 + 1);
+  guint8 raw[64];
 
-  grant_random_fill (raw, n_bytes);
+  g_assert (n_bytes <= sizeof raw);
+  fill (GNUTLS_RND_NONCE, raw, n_bytes);
   for (gsize i = 0; i < n_bytes; i++)
     {
       out[2 * i] = digits[raw[i] >> 4];
@@ -45,5 +58,4 @@ grant_random_hex (gsize n_bytes)
     }
   out[n_bytes * 2] = '\0';
   memset (raw, 0, n_bytes);
-  return out;
 }
