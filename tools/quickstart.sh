@@ -1,0 +1,82 @@
+#!/bin/bash
+# Grant's two set-up commands, for a newcomer and for CI alike:
+#
+#   tools/quickstart.sh demo   install what is missing, build, run `grant demo`
+#   tools/quickstart.sh test   install what is missing, build, run every test
+#
+# Debian 12 (bookworm). Packages are installed with apt-get (as root, or
+# through sudo) only when they are missing.
+set -euo pipefail
+
+top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${GRANT_BUILD_DIR:-$top/build}"
+
+packages=(
+  # build
+  gcc meson ninja-build pkg-config
+  libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libgnutls28-dev
+  gobject-introspection libgirepository1.0-dev gir1.2-soup-3.0 gir1.2-json-1.0
+  # interop provider and binding tests
+  python3-gi python3-oauthlib python3-jwt python3-cryptography gjs
+  # benchmarks' anchors
+  python3-requests-oauthlib
+)
+
+install_missing () {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+
+  echo "quickstart: installing ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build () {
+  if [ ! -f "$build/build.ninja" ]; then
+    meson setup "$build" "$top" -Dwerror=true
+  fi
+  ninja -C "$build"
+}
+
+# meson prints its own summary; this adds the one plain line any CI reads.
+summarize () {
+  /usr/bin/python3 - "$build/meson-logs/testlog.json" <<'PY'
+import json, sys
+passed = failed = skipped = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)["result"]
+    if r in ("OK", "EXPECTEDFAIL"):
+        passed += 1
+    elif r == "SKIP":
+        skipped += 1
+    else:
+        failed += 1
+print(f"meson: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+}
+
+case "${1:-}" in
+  demo)
+    install_missing
+    build
+    exec "$build/tools/grant" demo
+    ;;
+  test)
+    install_missing
+    build
+    status=0
+    meson test -C "$build" --print-errorlogs || status=$?
+    summarize
+    exit $status
+    ;;
+  *)
+    echo "usage: $0 demo|test" >&2
+    exit 2
+    ;;
+esac
