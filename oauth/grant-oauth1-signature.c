@@ -201,24 +201,42 @@ base_string_from_params (const char *http_method,
   GString *buffer = encode_and_sort (params, sorted);
   GString *out = g_string_sized_new (buffer->len * 3 / 2 + 128);
 
+  gsize start;
+  char *w;
+
   grant_string_append_percent_encoded (out, method);
   g_string_append_c (out, '&');
   grant_string_append_percent_encoded (out, base_string_uri);
   g_string_append_c (out, '&');
+
+  /* Every byte grows to at most three. */
+  start = out->len;
+  g_string_set_size (out, start + 3 * buffer->len + 3 * params->len);
+  w = out->str + start;
   for (guint i = 0; i < params->len; i++)
     {
       if (i > 0)
-        g_string_append (out, "%26");
+        {
+          memcpy (w, "%26", 3);
+          w += 3;
+        }
       for (const char *c = sorted[i]; *c; c++)
         {
           if (*c == '\x01')
-            g_string_append (out, "%3D");
+            {
+              memcpy (w, "%3D", 3);
+              w += 3;
+            }
           else if (*c == '%')
-            g_string_append (out, "%25");
+            {
+              memcpy (w, "%25", 3);
+              w += 3;
+            }
           else
-            g_string_append_c (out, *c);
+            *w++ = *c;
         }
     }
+  g_string_truncate (out, w - out->str);
   g_string_free (buffer, TRUE);
   return g_string_free (out, FALSE);
 }
@@ -368,7 +386,8 @@ grant_oauth1_authorization_header (const GrantParam *oauth_params,
       if (!first)
         g_string_append (out, ", ");
       first = FALSE;
-      grant_string_append_percent_encoded (out, param->name);
+      /* Names are oauth_* and need no encoding. */
+      g_string_append (out, param->name);
       g_string_append (out, "=\"");
       grant_string_append_percent_encoded (out, param->value);
       g_string_append_c (out, '"');
