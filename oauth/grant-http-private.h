@@ -29,8 +29,13 @@ void     grant_http_send_and_read_bounded_async  (SoupSession          *session,
 GBytes  *grant_http_send_and_read_bounded_finish (GAsyncResult         *result,
                                                   GError              **error);
 
+char    *grant_http_redact                       (const char           *text,
+                                                  gssize                length,
+                                                  const char * const   *secrets,
+                                                  gsize                 n_secrets);
 char    *grant_http_body_excerpt                 (GBytes               *body,
-                                                  const char * const   *secrets);
+                                                  const char * const   *secrets,
+                                                  gsize                 n_secrets);
 gboolean grant_http_body_is_html                 (SoupMessage          *message,
                                                   const char           *text);
 

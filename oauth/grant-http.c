@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "grant-encoding-private.h"
 #include "grant-error.h"
 #include "grant-http-private.h"
 
@@ -165,49 +166,91 @@ grant_http_send_and_read_bounded_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static void
+mask_all (char       **text,
+          const char  *secret)
+{
+  char *at;
+
+  if (secret == NULL || *secret == '\0')
+    return;
+  while ((at = strstr (*text, secret)) != NULL)
+    {
+      g_autofree char *before = g_strndup (*text, at - *text);
+      char *joined = g_strconcat (before, "[redacted]", at + strlen (secret), NULL);
+
+      g_free (*text);
+      *text = joined;
+    }
+}
+
 /*
- * A short, printable piece of what a server said, for an error message a
- * person reads. Servers have been seen echoing the request back (a
- * PLAINTEXT signature is the secrets themselves), so every secret the
- * request carried is masked first.
+ * Server text made fit for an error message a person reads: short,
+ * printable, and with no secret in it. Servers have been seen echoing the
+ * request back (a PLAINTEXT signature is the secrets themselves, encoded
+ * once in a header and twice in a base string), so every secret the
+ * request carried is masked as it is, and percent-encoded once and twice,
+ * and form-encoded.
  */
 char *
-grant_http_body_excerpt (GBytes             *body,
-                         const char * const *secrets)
+grant_http_redact (const char         *text,
+                   gssize              length,
+                   const char * const *secrets,
+                   gsize               n_secrets)
 {
   const gsize limit = 200;
-  gsize len = 0;
-  const char *data = body ? g_bytes_get_data (body, &len) : NULL;
-  g_autofree char *text = NULL;
+  g_autofree char *copy = NULL;
+  gsize full_length;
   GString *out;
 
-  if (data == NULL || len == 0)
-    return g_strdup ("(empty body)");
+  if (text == NULL)
+    return g_strdup ("");
+  if (length < 0)
+    length = strlen (text);
 
-  text = g_strndup (data, MIN (len, 4096));
-  g_strstrip (text);
-  for (const char * const *s = secrets; s && *s; s++)
+  full_length = length;
+  copy = g_strndup (text, MIN ((gsize) length, 4096));
+  g_strstrip (copy);
+
+  for (gsize i = 0; i < n_secrets; i++)
     {
-      char *at;
+      g_autofree char *once = NULL;
+      g_autofree char *twice = NULL;
+      GString *form;
 
-      if (**s == '\0')
+      if (secrets[i] == NULL || *secrets[i] == '\0')
         continue;
-      while ((at = strstr (text, *s)) != NULL)
-        {
-          g_autofree char *before = g_strndup (text, at - text);
-          char *joined = g_strconcat (before, "[redacted]", at + strlen (*s), NULL);
+      once = grant_percent_encode (secrets[i]);
+      twice = grant_percent_encode (once);
+      form = g_string_new (NULL);
+      grant_string_append_form_encoded (form, secrets[i]);
 
-          g_free (text);
-          text = joined;
-        }
+      mask_all (&copy, twice);
+      mask_all (&copy, once);
+      mask_all (&copy, form->str);
+      mask_all (&copy, secrets[i]);
+      g_string_free (form, TRUE);
     }
 
   out = g_string_new (NULL);
-  for (const char *p = text; *p && out->len < limit; p++)
+  for (const char *p = copy; *p && out->len < limit; p++)
     g_string_append_c (out, g_ascii_isprint (*p) ? *p : ' ');
-  if (strlen (text) > limit || len > 4096)
+  if (strlen (copy) > limit || full_length > 4096)
     g_string_append (out, "…");
   return g_string_free (out, FALSE);
+}
+
+char *
+grant_http_body_excerpt (GBytes             *body,
+                         const char * const *secrets,
+                         gsize               n_secrets)
+{
+  gsize len = 0;
+  const char *data = body ? g_bytes_get_data (body, &len) : NULL;
+
+  if (data == NULL || len == 0)
+    return g_strdup ("(empty body)");
+  return grant_http_redact (data, len, secrets, n_secrets);
 }
 
 gboolean

@@ -13,6 +13,7 @@
 #include "grant-oauth1-private.h"
 #include "grant-oauth1-session.h"
 #include "grant-response-private.h"
+#include "grant-uri-private.h"
 
 /**
  * GrantOAuth1Session:
@@ -392,8 +393,14 @@ grant_oauth1_session_set_token (GrantOAuth1Session  *self,
 typedef struct {
   SoupMessage     *message;
   GrantOAuth1Step  step;
+  char            *realm;
   char            *host;
+  guint            redirects;
 } TokenRequest;
+
+/* A token endpoint that moved answers 307 or 308; libsoup does not resend
+ * a POST for those, so the session does, a few times at most. */
+#define MAX_TOKEN_REDIRECTS 5
 
 static void
 token_request_free (gpointer data)
@@ -401,6 +408,7 @@ token_request_free (gpointer data)
   TokenRequest *request = data;
 
   g_clear_object (&request->message);
+  g_free (request->realm);
   g_free (request->host);
   g_free (request);
 }
@@ -436,6 +444,12 @@ new_message (const char  *method,
                    "The endpoint URL “%s” is not an http or https URL", url);
       return NULL;
     }
+  if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                   "The endpoint URL “%s” has no host", url);
+      return NULL;
+    }
 
   return soup_message_new_from_uri (method, uri);
 }
@@ -464,6 +478,7 @@ token_request_new (GrantOAuth1Session  *self,
   request = g_new0 (TokenRequest, 1);
   request->message = g_steal_pointer (&message);
   request->step = step;
+  request->realm = g_steal_pointer (&realm);
   request->host = g_strdup (g_uri_get_host (soup_message_get_uri (request->message)));
   return request;
 }
@@ -472,6 +487,61 @@ static const char *
 step_name (GrantOAuth1Step step)
 {
   return step == GRANT_OAUTH1_STEP_REQUEST_TOKEN ? "request token" : "access token";
+}
+
+/*
+ * After a 307 or 308, points @request at the new location, signed afresh.
+ * Returns FALSE when there is nothing to follow (another status), and
+ * FALSE with @error set when the redirect must not be followed.
+ */
+static gboolean
+token_request_follow_redirect (GrantOAuth1Session  *self,
+                               TokenRequest        *request,
+                               GError             **error)
+{
+  guint status = soup_message_get_status (request->message);
+  GUri *from = soup_message_get_uri (request->message);
+  const char *location;
+  g_autoptr(GUri) to = NULL;
+  g_autoptr(SoupMessage) next = NULL;
+
+  if (status != SOUP_STATUS_TEMPORARY_REDIRECT && status != SOUP_STATUS_PERMANENT_REDIRECT)
+    return FALSE;
+
+  location = soup_message_headers_get_one (soup_message_get_response_headers (request->message),
+                                           "Location");
+  if (location != NULL)
+    to = g_uri_parse_relative (from, location, SOUP_HTTP_URI_FLAGS, NULL);
+  if (to == NULL)
+    {
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_MALFORMED_RESPONSE,
+                   "The %s endpoint on %s answered HTTP %u without a usable Location",
+                   step_name (request->step), request->host, status);
+      return FALSE;
+    }
+  if (!grant_uri_same_origin (from, to))
+    {
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_TOKEN_REQUEST_DENIED,
+                   "The %s endpoint on %s redirected to another origin (%s); Grant "
+                   "does not send credentials there. If the provider has moved, "
+                   "use the new URL as the endpoint", step_name (request->step),
+                   request->host, g_uri_get_host (to));
+      return FALSE;
+    }
+  if (++request->redirects > MAX_TOKEN_REDIRECTS)
+    {
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_TOKEN_REQUEST_DENIED,
+                   "The %s endpoint on %s redirected more than %d times",
+                   step_name (request->step), request->host, MAX_TOKEN_REDIRECTS);
+      return FALSE;
+    }
+
+  next = soup_message_new_from_uri (SOUP_METHOD_POST, to);
+  if (!grant_oauth1_sign_message_for_step (self->auth, next, NULL, request->step,
+                                           request->realm, error))
+    return FALSE;
+  g_set_object (&request->message, next);
+  return TRUE;
 }
 
 static GHashTable *
@@ -486,40 +556,49 @@ token_request_finish (GrantOAuth1Session  *self,
     grant_oauth1_get_client_secret (self->auth),
     grant_oauth1_get_token_secret (self->auth),
     grant_oauth1_get_verifier (self->auth),
-    NULL
   };
+  const gsize n_secrets = G_N_ELEMENTS (secrets);
   g_autoptr(GPtrArray) params = grant_params_new ();
   GrantResponseFormat format = grant_response_parse_params (body, params);
   gsize len = 0;
   const char *data = body ? g_bytes_get_data (body, &len) : NULL;
   g_autofree char *text = data ? g_strndup (data, len) : NULL;
   const char *problem = grant_params_lookup (params, "oauth_problem");
+  g_autofree char *safe_problem = NULL;
   const char *token;
+
+  /* Whatever the server says is quoted only after redaction: a server
+   * that echoes a PLAINTEXT request back puts the secrets in its text. */
+  if (problem != NULL)
+    safe_problem = grant_http_redact (problem, -1, secrets, n_secrets);
 
   if (status < 200 || status >= 300)
     {
       g_autofree char *detail = NULL;
+      g_autofree char *raw = NULL;
 
       if (problem != NULL)
         {
           const char *advice = grant_params_lookup (params, "oauth_problem_advice");
 
-          detail = advice
+          raw = advice
             ? g_strdup_printf ("oauth_problem=%s (%s)", problem, advice)
             : g_strdup_printf ("oauth_problem=%s", problem);
+          detail = grant_http_redact (raw, -1, secrets, n_secrets);
         }
       else if (grant_params_lookup (params, "error") != NULL)
         {
           const char *description = grant_params_lookup (params, "error_description");
 
-          detail = description
+          raw = description
             ? g_strdup_printf ("%s: %s", grant_params_lookup (params, "error"), description)
             : g_strdup (grant_params_lookup (params, "error"));
+          detail = grant_http_redact (raw, -1, secrets, n_secrets);
         }
       else if (format == GRANT_RESPONSE_UNREADABLE && grant_http_body_is_html (request->message, text))
         detail = g_strdup ("the server sent an HTML page");
       else
-        detail = grant_http_body_excerpt (body, secrets);
+        detail = grant_http_body_excerpt (body, secrets, n_secrets);
 
       g_set_error (error, GRANT_ERROR, GRANT_ERROR_TOKEN_REQUEST_DENIED,
                    "The %s request to %s was refused (HTTP %u %s): %s",
@@ -543,7 +622,7 @@ token_request_finish (GrantOAuth1Session  *self,
                      request->host, step_name (request->step), status);
       else
         {
-          g_autofree char *excerpt = grant_http_body_excerpt (body, secrets);
+          g_autofree char *excerpt = grant_http_body_excerpt (body, secrets, n_secrets);
 
           g_set_error (error, GRANT_ERROR, GRANT_ERROR_MALFORMED_RESPONSE,
                        "%s answered the %s request (HTTP %u) with a body that is "
@@ -564,7 +643,7 @@ token_request_finish (GrantOAuth1Session  *self,
         g_set_error (error, GRANT_ERROR, GRANT_ERROR_TOKEN_MISSING,
                      "The %s response from %s has no oauth_token; the server "
                      "reported oauth_problem=%s", step_name (request->step),
-                     request->host, problem);
+                     request->host, safe_problem);
       else
         g_set_error (error, GRANT_ERROR, GRANT_ERROR_TOKEN_MISSING,
                      "The %s response from %s has no oauth_token",
@@ -590,13 +669,40 @@ token_request_run (GrantOAuth1Session  *self,
                    GCancellable        *cancellable,
                    GError             **error)
 {
-  g_autoptr(GBytes) body = NULL;
+  for (;;)
+    {
+      g_autoptr(GBytes) body = NULL;
+      GError *redirect_error = NULL;
 
-  body = grant_http_send_and_read_bounded (self->soup_session, request->message,
-                                           GRANT_TOKEN_RESPONSE_MAX, cancellable, error);
-  if (body == NULL)
-    return NULL;
-  return token_request_finish (self, request, body, error);
+      body = grant_http_send_and_read_bounded (self->soup_session, request->message,
+                                               GRANT_TOKEN_RESPONSE_MAX, cancellable, error);
+      if (body == NULL)
+        return NULL;
+      if (token_request_follow_redirect (self, request, &redirect_error))
+        continue;
+      if (redirect_error != NULL)
+        {
+          g_propagate_error (error, redirect_error);
+          return NULL;
+        }
+      return token_request_finish (self, request, body, error);
+    }
+}
+
+static void on_token_response (GObject      *source,
+                               GAsyncResult *result,
+                               gpointer      user_data);
+
+static void
+token_request_send_async (GrantOAuth1Session *self,
+                          GTask              *task)
+{
+  TokenRequest *request = g_task_get_task_data (task);
+
+  grant_http_send_and_read_bounded_async (self->soup_session, request->message,
+                                          GRANT_TOKEN_RESPONSE_MAX, G_PRIORITY_DEFAULT,
+                                          g_task_get_cancellable (task),
+                                          on_token_response, task);
 }
 
 static void
@@ -617,6 +723,16 @@ on_token_response (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
+  if (token_request_follow_redirect (self, request, &error))
+    {
+      token_request_send_async (self, g_steal_pointer (&task));
+      return;
+    }
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
 
   token = token_request_finish (self, request, body, &error);
   if (token == NULL)
@@ -631,10 +747,7 @@ token_request_start (GrantOAuth1Session  *self,
                      TokenRequest        *request)
 {
   g_task_set_task_data (task, request, token_request_free);
-  grant_http_send_and_read_bounded_async (self->soup_session, request->message,
-                                          GRANT_TOKEN_RESPONSE_MAX, G_PRIORITY_DEFAULT,
-                                          g_task_get_cancellable (task),
-                                          on_token_response, task);
+  token_request_send_async (self, task);
 }
 
 /**
@@ -875,10 +988,7 @@ access_token_request_new (GrantOAuth1Session  *self,
                           const char          *verifier,
                           GError             **error)
 {
-  if (verifier != NULL)
-    grant_oauth1_set_verifier (self->auth, verifier);
-
-  if (!is_set (grant_oauth1_get_verifier (self->auth)))
+  if (!is_set (verifier) && !is_set (grant_oauth1_get_verifier (self->auth)))
     {
       g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_VERIFIER_MISSING,
                            "No verifier is known: pass the oauth_verifier the "
@@ -894,6 +1004,8 @@ access_token_request_new (GrantOAuth1Session  *self,
       return NULL;
     }
 
+  if (is_set (verifier))
+    grant_oauth1_set_verifier (self->auth, verifier);
   return token_request_new (self, url, GRANT_OAUTH1_STEP_ACCESS_TOKEN, NULL, error);
 }
 

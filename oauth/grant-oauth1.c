@@ -946,6 +946,11 @@ sign_message_now (GrantOAuth1      *self,
     }
 
   credentials_for_step (self, state->step, state->realm, &credentials);
+  /* A body signature has nowhere to go once a redirect has turned the
+   * request into a GET; the query carries it instead. */
+  if (restarted && credentials.placement == GRANT_OAUTH1_PLACEMENT_BODY &&
+      !grant_method_has_body (method))
+    credentials.placement = GRANT_OAUTH1_PLACEMENT_QUERY;
   request.method = method;
   request.uri = uri_string;
   request.host = soup_message_headers_get_one (headers, "Host");
@@ -1070,8 +1075,14 @@ on_message_restarted (SoupMessage *message,
   if (state->signed_uri != NULL && grant_uri_equal (uri, state->signed_uri))
     uri = state->unsigned_uri;
 
+  /* The redirect is the server's doing, so a failure here is no reason
+   * to warn: the request goes on without credentials and the server's
+   * answer tells the application. */
   if (!sign_message_now (self, message, state, uri, TRUE, &error))
-    g_warning ("Could not sign the redirected request again: %s", error->message);
+    {
+      soup_message_headers_remove (soup_message_get_request_headers (message), "Authorization");
+      g_debug ("Could not sign the redirected request again: %s", error->message);
+    }
 }
 
 /**
