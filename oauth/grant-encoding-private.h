@@ -21,6 +21,10 @@ void        grant_string_append_percent_encoded (GString    *out,
 char       *grant_percent_encode                (const char *str);
 void        grant_string_append_form_encoded    (GString    *out,
                                                  const char *str);
+gboolean    grant_is_percent_encoded_identity   (const char *start,
+                                                 const char *end);
+char       *grant_form_unescape                 (const char *start,
+                                                 const char *end);
 
 GPtrArray  *grant_params_new                    (void);
 void        grant_params_add                    (GPtrArray  *params,

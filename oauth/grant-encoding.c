@@ -37,6 +37,18 @@ is_unreserved (guchar c)
   return unreserved[c];
 }
 
+/* Whether [start, end) is already in the RFC 5849 encoding, which is
+ * then also what decoding and encoding it again would give. */
+gboolean
+grant_is_percent_encoded_identity (const char *start,
+                                   const char *end)
+{
+  for (const guchar *p = (const guchar *) start; p < (const guchar *) end; p++)
+    if (!unreserved[*p])
+      return FALSE;
+  return TRUE;
+}
+
 static void
 append_encoded (GString    *out,
                 const char *str,
@@ -140,9 +152,9 @@ grant_params_lookup (GPtrArray  *params,
   return NULL;
 }
 
-static char *
-form_unescape (const char *start,
-               const char *end)
+char *
+grant_form_unescape (const char *start,
+                     const char *end)
 {
   g_autofree char *plus_free = NULL;
 
@@ -192,8 +204,8 @@ grant_params_parse_form (GPtrArray  *params,
       if (piece_end > p)
         {
           const char *eq = memchr (p, '=', piece_end - p);
-          g_autofree char *name = form_unescape (p, eq ? eq : piece_end);
-          g_autofree char *value = eq ? form_unescape (eq + 1, piece_end) : g_strdup ("");
+          g_autofree char *name = grant_form_unescape (p, eq ? eq : piece_end);
+          g_autofree char *value = eq ? grant_form_unescape (eq + 1, piece_end) : g_strdup ("");
 
           if (name == NULL || value == NULL)
             {

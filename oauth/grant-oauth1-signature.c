@@ -138,43 +138,139 @@ compare_strings (gconstpointer a,
 }
 
 /*
- * RFC 5849 §3.4.1.3.2: encode, then sort by name and, for equal names, by
- * value, byte-wise. Each pair is encoded once as "name\x01value" into one
- * buffer: \x01 sorts below every character an encoded name can hold, so
- * ordering these strings orders the pairs. Returns the buffer; @sorted
- * points into it.
+ * RFC 5849 §3.4.1.3.2: every name and value is encoded, then the pairs are
+ * sorted by name and, for equal names, by value, byte-wise. Each pair is
+ * encoded once, as "name\x01value\0", into one buffer: \x01 sorts below
+ * every character an encoded name can hold, so ordering these strings
+ * orders the pairs.
  */
-static GString *
-encode_and_sort (GPtrArray  *params,
-                 char      **sorted)
+typedef struct {
+  GString *buffer;
+  GArray  *offsets;
+} EncodedPairs;
+
+static void
+pairs_init (EncodedPairs *pairs)
 {
-  GString *buffer = g_string_sized_new (64 * params->len + 1);
+  pairs->buffer = g_string_sized_new (512);
+  pairs->offsets = g_array_sized_new (FALSE, FALSE, sizeof (gsize), 16);
+}
 
-  for (guint i = 0; i < params->len; i++)
+static void
+pairs_clear (EncodedPairs *pairs)
+{
+  g_string_free (pairs->buffer, TRUE);
+  g_array_unref (pairs->offsets);
+}
+
+static void
+pairs_begin (EncodedPairs *pairs)
+{
+  gsize start = pairs->buffer->len;
+
+  g_array_append_val (pairs->offsets, start);
+}
+
+static void
+pairs_add (EncodedPairs *pairs,
+           const char   *name,
+           const char   *value)
+{
+  pairs_begin (pairs);
+  grant_string_append_percent_encoded (pairs->buffer, name);
+  g_string_append_c (pairs->buffer, '\x01');
+  grant_string_append_percent_encoded (pairs->buffer, value);
+  g_string_append_c (pairs->buffer, '\0');
+}
+
+/* Appends one half of a form piece, decoded and encoded again, or as it
+ * is when it holds nothing but unreserved characters (the common case). */
+static gboolean
+pairs_append_form_part (EncodedPairs *pairs,
+                        const char   *start,
+                        const char   *end)
+{
+  g_autofree char *decoded = NULL;
+
+  if (grant_is_percent_encoded_identity (start, end))
     {
-      GrantParam *param = g_ptr_array_index (params, i);
-      gsize start = buffer->len;
-
-      grant_string_append_percent_encoded (buffer, param->name);
-      g_string_append_c (buffer, '\x01');
-      grant_string_append_percent_encoded (buffer, param->value);
-      g_string_append_c (buffer, '\0');
-      /* Offsets for now: the buffer may still move. */
-      sorted[i] = GSIZE_TO_POINTER (start);
+      g_string_append_len (pairs->buffer, start, end - start);
+      return TRUE;
     }
-  for (guint i = 0; i < params->len; i++)
-    sorted[i] = buffer->str + GPOINTER_TO_SIZE (sorted[i]);
-  qsort (sorted, params->len, sizeof (char *), compare_strings);
-  return buffer;
+
+  decoded = grant_form_unescape (start, end);
+  if (decoded == NULL)
+    return FALSE;
+  grant_string_append_percent_encoded (pairs->buffer, decoded);
+  return TRUE;
+}
+
+/* The pairs of a query or form body, split on "&" as
+ * grant_params_parse_form() does. */
+static gboolean
+pairs_add_form (EncodedPairs *pairs,
+                const char   *data,
+                gsize         length,
+                guint        *n_added)
+{
+  const char *p = data, *end = data + length;
+
+  *n_added = 0;
+  if (data == NULL)
+    return TRUE;
+  if (memchr (data, '\0', length) != NULL)
+    return FALSE;
+
+  while (p < end)
+    {
+      const char *amp = memchr (p, '&', end - p);
+      const char *piece_end = amp ? amp : end;
+
+      if (piece_end > p)
+        {
+          const char *eq = memchr (p, '=', piece_end - p);
+
+          pairs_begin (pairs);
+          if (!pairs_append_form_part (pairs, p, eq ? eq : piece_end))
+            return FALSE;
+          g_string_append_c (pairs->buffer, '\x01');
+          if (eq != NULL && !pairs_append_form_part (pairs, eq + 1, piece_end))
+            return FALSE;
+          g_string_append_c (pairs->buffer, '\0');
+          (*n_added)++;
+        }
+      p = piece_end + 1;
+    }
+  return TRUE;
+}
+
+static const char **
+pairs_sort (EncodedPairs *pairs)
+{
+  const char **sorted = g_new (const char *, pairs->offsets->len + 1);
+
+  for (guint i = 0; i < pairs->offsets->len; i++)
+    sorted[i] = pairs->buffer->str + g_array_index (pairs->offsets, gsize, i);
+  qsort (sorted, pairs->offsets->len, sizeof (char *), compare_strings);
+  return sorted;
 }
 
 char *
 grant_oauth1_normalize_parameters (GPtrArray *params)
 {
-  g_autofree char **sorted = g_new (char *, params->len + 1);
-  GString *buffer = encode_and_sort (params, sorted);
-  GString *out = g_string_sized_new (buffer->len);
+  g_autofree const char **sorted = NULL;
+  EncodedPairs pairs;
+  GString *out;
 
+  pairs_init (&pairs);
+  for (guint i = 0; i < params->len; i++)
+    {
+      GrantParam *param = g_ptr_array_index (params, i);
+      pairs_add (&pairs, param->name, param->value);
+    }
+  sorted = pairs_sort (&pairs);
+
+  out = g_string_sized_new (pairs.buffer->len);
   for (guint i = 0; i < params->len; i++)
     {
       if (i > 0)
@@ -182,25 +278,24 @@ grant_oauth1_normalize_parameters (GPtrArray *params)
       for (const char *c = sorted[i]; *c; c++)
         g_string_append_c (out, *c == '\x01' ? '=' : *c);
     }
-  g_string_free (buffer, TRUE);
+  pairs_clear (&pairs);
   return g_string_free (out, FALSE);
 }
 
 /*
- * The base string straight from the parameters: the normalized string is
+ * The base string straight from the pairs: the normalized string is
  * encoded a second time in the same pass. Its characters are unreserved
  * ones, "%", "=" and "&", so the second encoding only rewrites those three.
  */
 static char *
-base_string_from_params (const char *http_method,
-                         const char *base_string_uri,
-                         GPtrArray  *params)
+base_string_from_pairs (const char   *http_method,
+                        const char   *base_string_uri,
+                        EncodedPairs *pairs)
 {
-  g_autofree char **sorted = g_new (char *, params->len + 1);
+  g_autofree const char **sorted = pairs_sort (pairs);
   g_autofree char *method = g_ascii_strup (http_method, -1);
-  GString *buffer = encode_and_sort (params, sorted);
-  GString *out = g_string_sized_new (buffer->len * 3 / 2 + 128);
-
+  guint n = pairs->offsets->len;
+  GString *out = g_string_sized_new (pairs->buffer->len * 3 / 2 + 128);
   gsize start;
   char *w;
 
@@ -211,9 +306,9 @@ base_string_from_params (const char *http_method,
 
   /* Every byte grows to at most three. */
   start = out->len;
-  g_string_set_size (out, start + 3 * buffer->len + 3 * params->len);
+  g_string_set_size (out, start + 3 * pairs->buffer->len + 3 * n);
   w = out->str + start;
-  for (guint i = 0; i < params->len; i++)
+  for (guint i = 0; i < n; i++)
     {
       if (i > 0)
         {
@@ -237,7 +332,6 @@ base_string_from_params (const char *http_method,
         }
     }
   g_string_truncate (out, w - out->str);
-  g_string_free (buffer, TRUE);
   return g_string_free (out, FALSE);
 }
 
@@ -500,15 +594,15 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
   g_autofree char *hash = NULL;
   g_autofree char *base_string = NULL;
   g_autofree char *signature = NULL;
-  g_autoptr(GPtrArray) request_params = NULL;
-  g_autoptr(GPtrArray) all_params = NULL;
   g_autoptr(GUri) parsed = NULL;
+  EncodedPairs pairs = { NULL, NULL };
   OAuthParams oauth = { 0, };
   char nonce[32];
   char timestamp[24];
   const char *content_type = request->content_type;
   const char *body_data = NULL;
   gsize body_len = 0;
+  guint n_added = 0;
   gboolean is_form;
 
   memset (signed_out, 0, sizeof *signed_out);
@@ -568,8 +662,9 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
       goto fail;
     }
 
-  request_params = grant_params_new ();
-  if (!grant_params_parse_form (request_params, g_uri_get_query (parsed), -1, NULL))
+  pairs_init (&pairs);
+  if (g_uri_get_query (parsed) != NULL &&
+      !pairs_add_form (&pairs, g_uri_get_query (parsed), strlen (g_uri_get_query (parsed)), &n_added))
     {
       g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
                            "The URL's query has an invalid percent-escape");
@@ -578,16 +673,14 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
 
   if (is_form && body_len > 0)
     {
-      guint before = request_params->len;
-
-      if (!grant_params_parse_form (request_params, body_data, body_len, NULL))
+      if (!pairs_add_form (&pairs, body_data, body_len, &n_added))
         {
           g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
                                "The request says its body is form-encoded, but "
                                "the body cannot be decoded as a form");
           goto fail;
         }
-      if (request_params->len > before && !grant_method_has_body (request->method))
+      if (n_added > 0 && !grant_method_has_body (request->method))
         {
           g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
                        "A %s request cannot carry form parameters in a body; "
@@ -624,14 +717,9 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
   if (hash != NULL)
     oauth_params_add (&oauth, "oauth_body_hash", hash);
 
-  /* Borrowed pointers: the list only says what is signed. */
-  all_params = g_ptr_array_sized_new (request_params->len + oauth.len);
-  for (guint i = 0; i < request_params->len; i++)
-    g_ptr_array_add (all_params, g_ptr_array_index (request_params, i));
   for (guint i = 0; i < oauth.len; i++)
-    g_ptr_array_add (all_params, &oauth.items[i]);
-
-  base_string = base_string_from_params (request->method, bs_uri, all_params);
+    pairs_add (&pairs, oauth.items[i].name, oauth.items[i].value);
+  base_string = base_string_from_pairs (request->method, bs_uri, &pairs);
   signature = grant_oauth1_compute_signature (credentials->method, base_string,
                                               credentials->client_secret,
                                               credentials->token_secret,
@@ -677,9 +765,12 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
   signed_out->base_string = g_steal_pointer (&base_string);
   if (credentials->method == GRANT_OAUTH1_SIGNATURE_PLAINTEXT)
     memset (signature, 0, strlen (signature));
+  pairs_clear (&pairs);
   return TRUE;
 
 fail:
+  if (pairs.buffer != NULL)
+    pairs_clear (&pairs);
   grant_oauth1_signed_clear (signed_out);
   return FALSE;
 }
