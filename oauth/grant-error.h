@@ -42,6 +42,39 @@ G_BEGIN_DECLS
  *   before a verifier was known.
  * @GRANT_ERROR_MALFORMED_RESPONSE: the server's answer could not be read
  *   (empty, truncated, HTML, or neither form-encoded nor JSON).
+ * @GRANT_ERROR_INVALID_REQUEST: OAuth 2 `invalid_request`: the server found
+ *   the request malformed (RFC 6749 §5.2, §4.1.2.1, RFC 6750 §3.1).
+ * @GRANT_ERROR_INVALID_CLIENT: `invalid_client`: client authentication
+ *   failed; check the client id, the secret and the client authentication
+ *   method.
+ * @GRANT_ERROR_INVALID_GRANT: `invalid_grant`: the code, refresh token or
+ *   password was refused (expired, revoked, already used, or issued to
+ *   another client).
+ * @GRANT_ERROR_UNAUTHORIZED_CLIENT: `unauthorized_client`: this client may
+ *   not use this grant type.
+ * @GRANT_ERROR_UNSUPPORTED_GRANT_TYPE: `unsupported_grant_type`.
+ * @GRANT_ERROR_INVALID_SCOPE: `invalid_scope`.
+ * @GRANT_ERROR_ACCESS_DENIED: `access_denied`: the user or the server
+ *   refused.
+ * @GRANT_ERROR_UNSUPPORTED_RESPONSE_TYPE: `unsupported_response_type`.
+ * @GRANT_ERROR_SERVER_ERROR: `server_error`.
+ * @GRANT_ERROR_TEMPORARILY_UNAVAILABLE: `temporarily_unavailable`.
+ * @GRANT_ERROR_INVALID_TOKEN: `invalid_token` (RFC 6750): the access
+ *   token was refused by a protected resource.
+ * @GRANT_ERROR_INSUFFICIENT_SCOPE: `insufficient_scope` (RFC 6750).
+ * @GRANT_ERROR_SERVER_REPORTED: the server reported an error code Grant has
+ *   no code for; the message carries the server's code and description.
+ * @GRANT_ERROR_INSECURE_TRANSPORT: an OAuth 2 endpoint or protected URL is
+ *   not https, and insecure transport was not allowed.
+ * @GRANT_ERROR_MISMATCHING_STATE: the `state` in the authorization response
+ *   is missing or is not the one this session sent (possible CSRF).
+ * @GRANT_ERROR_MISSING_CODE: the authorization response has no `code`.
+ * @GRANT_ERROR_MISMATCHING_ISSUER: the `iss` in the authorization response
+ *   is not the expected issuer (RFC 9207, possible mix-up attack).
+ * @GRANT_ERROR_TOKEN_EXPIRED: the access token has expired and automatic
+ *   refresh is off (or there is nothing to refresh it with).
+ * @GRANT_ERROR_SCOPE_CHANGED: the server granted other scopes than were
+ *   asked for, and the session was set to treat that as an error.
  *
  * Error codes in the %GRANT_ERROR domain.
  */
@@ -54,6 +87,25 @@ typedef enum {
   GRANT_ERROR_TOKEN_MISSING,
   GRANT_ERROR_VERIFIER_MISSING,
   GRANT_ERROR_MALFORMED_RESPONSE,
+  GRANT_ERROR_INVALID_REQUEST,
+  GRANT_ERROR_INVALID_CLIENT,
+  GRANT_ERROR_INVALID_GRANT,
+  GRANT_ERROR_UNAUTHORIZED_CLIENT,
+  GRANT_ERROR_UNSUPPORTED_GRANT_TYPE,
+  GRANT_ERROR_INVALID_SCOPE,
+  GRANT_ERROR_ACCESS_DENIED,
+  GRANT_ERROR_UNSUPPORTED_RESPONSE_TYPE,
+  GRANT_ERROR_SERVER_ERROR,
+  GRANT_ERROR_TEMPORARILY_UNAVAILABLE,
+  GRANT_ERROR_INVALID_TOKEN,
+  GRANT_ERROR_INSUFFICIENT_SCOPE,
+  GRANT_ERROR_SERVER_REPORTED,
+  GRANT_ERROR_INSECURE_TRANSPORT,
+  GRANT_ERROR_MISMATCHING_STATE,
+  GRANT_ERROR_MISSING_CODE,
+  GRANT_ERROR_MISMATCHING_ISSUER,
+  GRANT_ERROR_TOKEN_EXPIRED,
+  GRANT_ERROR_SCOPE_CHANGED,
 } GrantError;
 
 GRANT_AVAILABLE_IN_ALL

@@ -12,7 +12,7 @@
 #include "grant-http-private.h"
 #include "grant-oauth1-private.h"
 #include "grant-oauth1-session.h"
-#include "grant-response-private.h"
+#include "grant-body-private.h"
 #include "grant-uri-private.h"
 
 /**
@@ -559,7 +559,7 @@ token_request_finish (GrantOAuth1Session  *self,
   };
   const gsize n_secrets = G_N_ELEMENTS (secrets);
   g_autoptr(GPtrArray) params = grant_params_new ();
-  GrantResponseFormat format = grant_response_parse_params (body, params);
+  GrantBodyFormat format = grant_body_parse_params (body, params);
   gsize len = 0;
   const char *data = body ? g_bytes_get_data (body, &len) : NULL;
   g_autofree char *text = data ? g_strndup (data, len) : NULL;
@@ -595,7 +595,7 @@ token_request_finish (GrantOAuth1Session  *self,
             : g_strdup (grant_params_lookup (params, "error"));
           detail = grant_http_redact (raw, -1, secrets, n_secrets);
         }
-      else if (format == GRANT_RESPONSE_UNREADABLE && grant_http_body_is_html (request->message, text))
+      else if (format == GRANT_BODY_UNREADABLE && grant_http_body_is_html (request->message, text))
         detail = g_strdup ("the server sent an HTML page");
       else
         detail = grant_http_body_excerpt (body, secrets, n_secrets);
@@ -609,12 +609,12 @@ token_request_finish (GrantOAuth1Session  *self,
 
   switch (format)
     {
-    case GRANT_RESPONSE_EMPTY:
+    case GRANT_BODY_EMPTY:
       g_set_error (error, GRANT_ERROR, GRANT_ERROR_MALFORMED_RESPONSE,
                    "%s answered the %s request with an empty body (HTTP %u)",
                    request->host, step_name (request->step), status);
       return NULL;
-    case GRANT_RESPONSE_UNREADABLE:
+    case GRANT_BODY_UNREADABLE:
       if (grant_http_body_is_html (request->message, text))
         g_set_error (error, GRANT_ERROR, GRANT_ERROR_MALFORMED_RESPONSE,
                      "%s answered the %s request with an HTML page (HTTP %u) instead "
@@ -630,8 +630,8 @@ token_request_finish (GrantOAuth1Session  *self,
                        request->host, step_name (request->step), status, excerpt);
         }
       return NULL;
-    case GRANT_RESPONSE_FORM:
-    case GRANT_RESPONSE_JSON:
+    case GRANT_BODY_FORM:
+    case GRANT_BODY_JSON:
     default:
       break;
     }

@@ -15,5 +15,9 @@
 #include "grant-error.h"
 #include "grant-oauth1.h"
 #include "grant-oauth1-session.h"
+#include "grant-oauth2-session.h"
+#include "grant-request.h"
+#include "grant-response.h"
+#include "grant-token.h"
 
 #undef _GRANT_INSIDE

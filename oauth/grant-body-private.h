@@ -1,0 +1,22 @@
+/* grant-body-private.h: token response bodies, form or JSON
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  GRANT_BODY_EMPTY,
+  GRANT_BODY_FORM,
+  GRANT_BODY_JSON,
+  GRANT_BODY_UNREADABLE,
+} GrantBodyFormat;
+
+GrantBodyFormat grant_body_parse_params (GBytes     *body,
+                                                 GPtrArray  *params);
+
+G_END_DECLS

@@ -1,0 +1,92 @@
+/* grant-response.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "grant-encoding-private.h"
+#include "grant-body-private.h"
+
+static char *
+json_member_to_string (JsonNode *node)
+{
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      return g_strdup (json_node_get_string (node));
+    case G_TYPE_INT64:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+    case G_TYPE_BOOLEAN:
+      return g_strdup (json_node_get_boolean (node) ? "true" : "false");
+    case G_TYPE_DOUBLE:
+      {
+        char buf[G_ASCII_DTOSTR_BUF_SIZE];
+        return g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
+      }
+    default:
+      return NULL;
+    }
+}
+
+/*
+ * Token responses come form-encoded (RFC 5849 §2.1, GitHub without an
+ * Accept header) or as a JSON object (RFC 6749 §5.1, and many OAuth 1
+ * servers in practice). The body decides, not the Content-Type, which
+ * servers get wrong often enough (Facebook's text/plain). Nested JSON
+ * values are kept as their JSON text; nulls are left out.
+ */
+GrantBodyFormat
+grant_body_parse_params (GBytes    *body,
+                             GPtrArray *params)
+{
+  gsize len = 0;
+  const char *data = body ? g_bytes_get_data (body, &len) : NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *object;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  if (data == NULL || len == 0)
+    return GRANT_BODY_EMPTY;
+
+  text = g_strndup (data, len);
+  g_strstrip (text);
+  if (*text == '\0')
+    return GRANT_BODY_EMPTY;
+
+  if (grant_form_looks_encoded (text, strlen (text)))
+    {
+      if (grant_params_parse_form (params, text, -1, NULL))
+        return GRANT_BODY_FORM;
+      return GRANT_BODY_UNREADABLE;
+    }
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, text, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return GRANT_BODY_UNREADABLE;
+
+  object = json_node_get_object (json_parser_get_root (parser));
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &member))
+    {
+      g_autofree char *value = NULL;
+
+      if (JSON_NODE_HOLDS_NULL (member))
+        continue;
+      if (JSON_NODE_HOLDS_VALUE (member))
+        value = json_member_to_string (member);
+      else
+        value = json_to_string (member, FALSE);
+      if (value != NULL)
+        grant_params_add (params, name, value);
+    }
+  return GRANT_BODY_JSON;
+}
