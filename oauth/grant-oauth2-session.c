@@ -2232,90 +2232,118 @@ on_protected_restarted (SoupMessage   *message,
     soup_message_set_request_body_from_bytes (message, call->content_type, call->body);
 }
 
-/* Runs the protected-request hook once, then places the current token. */
+/* Runs the protected-request hook (once, and only when someone listens),
+ * so that what the handlers left is what is sent. */
+static gboolean
+protected_call_run_hook (GrantOAuth2Session  *self,
+                         ProtectedCall       *call,
+                         GError             **error)
+{
+  g_autoptr(GrantRequest) request = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *uri_text = NULL;
+  g_autofree char *requoted = NULL;
+  SoupMessageHeaders *headers = soup_message_get_request_headers (call->message);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  if ((call->flags & GRANT_SEND_WITHHOLD_TOKEN) ||
+      !g_signal_has_handler_pending (self, signals[SIGNAL_PROTECTED_REQUEST], 0, FALSE))
+    {
+      call->base_uri = g_uri_ref (soup_message_get_uri (call->message));
+      return TRUE;
+    }
+
+  uri_text = g_uri_to_string (soup_message_get_uri (call->message));
+  request = grant_request_new (soup_message_get_method (call->message), uri_text);
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    soup_message_headers_append (grant_request_get_headers (request), name, value);
+  if (call->body != NULL)
+    grant_request_set_body (request, NULL, call->body);
+
+  g_signal_emit (self, signals[SIGNAL_PROTECTED_REQUEST], 0, request);
+
+  requoted = grant_uri_requote (grant_request_get_uri (request));
+  uri = g_uri_parse (requoted, SOUP_HTTP_URI_FLAGS, &local_error);
+  if (uri == NULL)
+    {
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                   "The request URL does not parse: %s", local_error->message);
+      return FALSE;
+    }
+  soup_message_set_method (call->message, grant_request_get_method (request));
+  soup_message_headers_clear (headers);
+  soup_message_headers_iter_init (&iter, grant_request_get_headers (request));
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    soup_message_headers_append (headers, name, value);
+  g_clear_pointer (&call->body, g_bytes_unref);
+  if (grant_request_get_body (request) != NULL)
+    call->body = g_bytes_ref (grant_request_get_body (request));
+  g_free (call->content_type);
+  call->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
+  call->base_uri = g_steal_pointer (&uri);
+  return TRUE;
+}
+
+/* Runs the hook the first time, then places the current token. */
 static gboolean
 protected_call_prepare (GrantOAuth2Session  *self,
                         ProtectedCall       *call,
                         GError             **error)
 {
-  g_autoptr(GrantToken) token = NULL;
-  g_autofree char *uri_text = NULL;
-  const char *access_token;
+  g_autofree char *access_token = NULL;
+  g_autofree char *token_type = NULL;
+  gboolean bearer = TRUE;
 
   if (!call->prepared)
     {
-      g_autoptr(GrantRequest) request = NULL;
-      g_autoptr(GUri) uri = NULL;
-      g_autoptr(GError) local_error = NULL;
-      SoupMessageHeaders *headers = soup_message_get_request_headers (call->message);
-      SoupMessageHeadersIter iter;
-      const char *name, *value;
-
       call->prepared = TRUE;
-      uri_text = g_uri_to_string (soup_message_get_uri (call->message));
-      request = grant_request_new (soup_message_get_method (call->message), uri_text);
-      soup_message_headers_iter_init (&iter, headers);
-      while (soup_message_headers_iter_next (&iter, &name, &value))
-        soup_message_headers_append (grant_request_get_headers (request), name, value);
-      if (call->body != NULL)
-        grant_request_set_body (request, NULL, call->body);
-
-      if (!(call->flags & GRANT_SEND_WITHHOLD_TOKEN))
-        g_signal_emit (self, signals[SIGNAL_PROTECTED_REQUEST], 0, request);
-
-      /* What the hooks left is what is sent. */
-      {
-        g_autofree char *requoted = grant_uri_requote (grant_request_get_uri (request));
-
-        uri = g_uri_parse (requoted, SOUP_HTTP_URI_FLAGS, &local_error);
-      }
-      if (uri == NULL)
-        {
-          g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
-                       "The request URL does not parse: %s", local_error->message);
-          return FALSE;
-        }
-      soup_message_set_method (call->message, grant_request_get_method (request));
-      soup_message_headers_clear (headers);
-      soup_message_headers_iter_init (&iter, grant_request_get_headers (request));
-      while (soup_message_headers_iter_next (&iter, &name, &value))
-        soup_message_headers_append (headers, name, value);
-      g_clear_pointer (&call->body, g_bytes_unref);
-      if (grant_request_get_body (request) != NULL)
-        call->body = g_bytes_ref (grant_request_get_body (request));
-      g_free (call->content_type);
-      call->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
-      call->base_uri = g_uri_ref (uri);
-      call->origin = g_uri_ref (uri);
+      if (!protected_call_run_hook (self, call, error))
+        return FALSE;
+      call->origin = g_uri_ref (call->base_uri);
       call->restarted_id = g_signal_connect (call->message, "restarted",
                                              G_CALLBACK (on_protected_restarted), call);
     }
 
-  soup_message_set_uri (call->message, call->base_uri);
+  /* Every send, the first or a resend after a 401, starts from the
+   * request as it was before any token was placed. */
+  if (soup_message_get_uri (call->message) != call->base_uri)
+    soup_message_set_uri (call->message, call->base_uri);
   if (call->body != NULL)
     soup_message_set_request_body_from_bytes (call->message, call->content_type, call->body);
 
   if (call->flags & GRANT_SEND_WITHHOLD_TOKEN)
     return TRUE;
 
-  token = grant_oauth2_session_get_token (self);
-  if (token == NULL || !is_set (grant_token_get_access_token (token)))
+  g_mutex_lock (&self->lock);
+  if (self->token != NULL && is_set (grant_token_get_access_token (self->token)))
+    {
+      access_token = g_strdup (grant_token_get_access_token (self->token));
+      bearer = grant_token_is_bearer (self->token);
+      token_type = g_strdup (grant_token_get_token_type (self->token));
+    }
+  g_mutex_unlock (&self->lock);
+  if (access_token == NULL)
     return TRUE;
 
-  g_clear_pointer (&uri_text, g_free);
-  uri_text = g_uri_to_string (call->base_uri);
-  if (!check_transport (self, uri_text, "the request URL", error))
-    return FALSE;
-  if (!grant_token_is_bearer (token))
+  if (!self->allow_insecure &&
+      g_ascii_strcasecmp (g_uri_get_scheme (call->base_uri), "https") != 0)
+    {
+      g_autofree char *uri_text = g_uri_to_string (call->base_uri);
+
+      if (!check_transport (self, uri_text, "the request URL", error))
+        return FALSE;
+    }
+  if (!bearer)
     {
       g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
-                   "Grant sends Bearer tokens, and the server issued a “%s” token",
-                   grant_token_get_token_type (token));
+                   "Grant sends Bearer tokens, and the server issued a “%s” token", token_type);
       return FALSE;
     }
 
-  access_token = grant_token_get_access_token (token);
-  g_free (call->used_token);
+  wipe_free (call->used_token);
   call->used_token = g_strdup (access_token);
 
   switch (self->token_placement)
@@ -2323,6 +2351,7 @@ protected_call_prepare (GrantOAuth2Session  *self,
     case GRANT_TOKEN_PLACEMENT_QUERY:
       {
         g_autoptr(GPtrArray) params = grant_params_new ();
+        g_autofree char *uri_text = g_uri_to_string (call->base_uri);
         g_autofree char *with_token = NULL;
         g_autoptr(GUri) uri = NULL;
 
@@ -2371,6 +2400,7 @@ protected_call_prepare (GrantOAuth2Session  *self,
       }
       break;
     }
+  memset (access_token, 0, strlen (access_token));
   return TRUE;
 }
 
