@@ -233,6 +233,16 @@ grant_oauth2_parse_redirect (const char  *url,
       return FALSE;
     }
 
+  /* grant_uri_requote would turn a stray "%" into "%25" and so read an
+   * invalid escape literally. */
+  for (const char *p = url; *p; p++)
+    if (*p == '%' && !(g_ascii_isxdigit (p[1]) && g_ascii_isxdigit (p[2])))
+      {
+        g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                             "The authorization response URL has an invalid percent-escape");
+        return FALSE;
+      }
+
   requoted = grant_uri_requote (url);
   uri = g_uri_parse (requoted, G_URI_FLAGS_ENCODED | G_URI_FLAGS_PARSE_RELAXED, &local_error);
   if (uri == NULL)
@@ -286,7 +296,16 @@ grant_oauth2_bearer_error (const char *www_authenticate)
   if (www_authenticate == NULL)
     return NULL;
   for (p = www_authenticate; *p; p++)
-    if (g_ascii_strncasecmp (p, "Bearer", 6) == 0 &&
+    if (*p == '"')
+      {
+        /* A quoted-string: skip it, with its backslash escapes. */
+        for (p++; *p && *p != '"'; p++)
+          if (*p == '\\' && p[1])
+            p++;
+        if (*p == '\0')
+          break;
+      }
+    else if (g_ascii_strncasecmp (p, "Bearer", 6) == 0 &&
         (p == www_authenticate || p[-1] == ' ' || p[-1] == ',') &&
         (p[6] == ' ' || p[6] == '\0'))
       break;

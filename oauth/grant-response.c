@@ -187,6 +187,8 @@ char *
 grant_response_get_text (GrantResponse *self)
 {
   g_return_val_if_fail (GRANT_IS_RESPONSE (self), NULL);
+  if (g_bytes_get_size (self->body) == 0)
+    return g_strdup ("");
   return g_strndup (g_bytes_get_data (self->body, NULL), g_bytes_get_size (self->body));
 }
 
@@ -208,6 +210,8 @@ grant_response_get_json (GrantResponse *self)
 
   g_return_val_if_fail (GRANT_IS_RESPONSE (self), NULL);
 
+  if (g_bytes_get_size (self->body) == 0)
+    return NULL;
   if (!json_parser_load_from_data (parser, g_bytes_get_data (self->body, NULL),
                                    g_bytes_get_size (self->body), NULL))
     return NULL;

@@ -11,20 +11,23 @@
 
 /*
  * RFC 6749 §3.3 separates scopes with spaces. GitHub, Facebook and others
- * answer with commas; a scope never contains either, so a string with no
- * space but a comma is read as a comma-separated list.
+ * answer with commas (sometimes followed by a space), so a string with
+ * commas and no whitespace, or with ", ", is read as a comma list.
  */
 char **
 grant_scope_parse (const char *text)
 {
-  const char *separators = " ";
+  const char *separators = " \t\r\n\f\v";
   g_auto(GStrv) parts = NULL;
   GPtrArray *out;
 
   if (text == NULL)
     return NULL;
-  if (strchr (text, ' ') == NULL && strchr (text, ',') != NULL)
-    separators = ",";
+  /* "a,b" and "a, b" are comma lists; a comma inside space-separated
+   * scopes with no space after it is left alone. */
+  if (strchr (text, ',') != NULL &&
+      (strpbrk (text, separators) == NULL || strstr (text, ", ") != NULL))
+    separators = " \t\r\n\f\v,";
 
   parts = g_strsplit_set (text, separators, -1);
   out = g_ptr_array_new ();

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include "grant-error.h"
@@ -241,6 +242,61 @@ grant_token_new (const char *access_token)
   return g_object_new (GRANT_TYPE_TOKEN, "access-token", access_token, NULL);
 }
 
+/* json_node_copy shares the object or array a node holds; a token's
+ * extras must not alias anyone else's. */
+static JsonNode *
+deep_copy_node (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *copy = json_object_new ();
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+        JsonNode *out;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &member))
+          json_object_set_member (copy, name, deep_copy_node (member));
+        out = json_node_init_object (json_node_alloc (), copy);
+        json_object_unref (copy);
+        return out;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *source = json_node_get_array (node);
+        JsonArray *copy = json_array_sized_new (json_array_get_length (source));
+        JsonNode *out;
+
+        for (guint i = 0; i < json_array_get_length (source); i++)
+          json_array_add_element (copy, deep_copy_node (json_array_get_element (source, i)));
+        out = json_node_init_array (json_node_alloc (), copy);
+        json_array_unref (copy);
+        return out;
+      }
+    default:
+      return json_node_copy (node);
+    }
+}
+
+/* (gint64) of a NaN or of a double outside the gint64 range is undefined. */
+static gboolean
+double_to_seconds (double  d,
+                   gint64 *out)
+{
+  if (isnan (d))
+    return FALSE;
+  if (d >= 9223372036854775807.0)
+    *out = G_MAXINT64;
+  else if (d <= -9223372036854775807.0)
+    *out = -G_MAXINT64;
+  else
+    *out = (gint64) d;
+  return TRUE;
+}
+
 static gboolean
 parse_integer (JsonNode    *node,
                const char  *name,
@@ -262,9 +318,8 @@ parse_integer (JsonNode    *node,
           *present = TRUE;
           return TRUE;
         }
-      if (type == G_TYPE_DOUBLE)
+      if (type == G_TYPE_DOUBLE && double_to_seconds (json_node_get_double (node), out))
         {
-          *out = (gint64) json_node_get_double (node);
           *present = TRUE;
           return TRUE;
         }
@@ -281,9 +336,8 @@ parse_integer (JsonNode    *node,
           d = g_ascii_strtod (text, &end);
           while (end && g_ascii_isspace (*end))
             end++;
-          if (end != NULL && *end == '\0')
+          if (end != NULL && *end == '\0' && double_to_seconds (d, out))
             {
-              *out = (gint64) d;
               *present = TRUE;
               return TRUE;
             }
@@ -399,15 +453,25 @@ grant_token_new_from_json_object (JsonObject  *object,
       else if (g_str_equal (name, "expires_in") || g_str_equal (name, "expires_at"))
         ;
       else
-        json_object_set_member (self->extras, name, json_node_copy (node));
+        json_object_set_member (self->extras, name, deep_copy_node (node));
     }
 
   if (has_in && expires_in > 0)
     self->expires_in = expires_in;
   if (has_at && expires_at > 0)
     self->expires_at = expires_at;
-  else if (self->expires_in > 0)
-    self->expires_at = g_get_real_time () / G_USEC_PER_SEC + self->expires_in;
+  else if (has_in && expires_in != 0)
+    {
+      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+      /* A negative lifetime is a token that is already expired (some
+       * servers, and requests-oauthlib users forcing a refresh, send -1);
+       * 0 means the server gave no lifetime. */
+      if (expires_in < 0)
+        self->expires_at = MAX (1, now + MAX (expires_in, -now + 1));
+      else
+        self->expires_at = expires_in > G_MAXINT64 - now ? G_MAXINT64 : now + expires_in;
+    }
 
   return g_steal_pointer (&self);
 }
@@ -436,7 +500,8 @@ grant_token_new_from_json (const char  *json,
                    "The token is not valid JSON: %s", local_error->message);
       return NULL;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (json_parser_get_root (parser) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_MALFORMED_RESPONSE,
                            "The token is not a JSON object");
@@ -473,7 +538,7 @@ grant_token_copy (GrantToken *self)
   copy->id_token = g_strdup (self->id_token);
   json_object_iter_init (&iter, self->extras);
   while (json_object_iter_next (&iter, &name, &node))
-    json_object_set_member (copy->extras, name, json_node_copy (node));
+    json_object_set_member (copy->extras, name, deep_copy_node (node));
   return copy;
 }
 
@@ -821,7 +886,7 @@ grant_token_to_json_object (GrantToken *self)
   object = json_object_new ();
   json_object_iter_init (&iter, self->extras);
   while (json_object_iter_next (&iter, &name, &node))
-    json_object_set_member (object, name, json_node_copy (node));
+    json_object_set_member (object, name, deep_copy_node (node));
 
   if (self->access_token)
     json_object_set_string_member (object, "access_token", self->access_token);
