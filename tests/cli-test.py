@@ -76,8 +76,20 @@ class DemoTests(unittest.TestCase):
         # The verifier and the secrets are masked.
         self.assertNotRegex(r.stdout, r"oauth_verifier=[A-Za-z0-9]{20}")
 
+    def test_demo_runs_the_oauth2_flows(self):
+        r = run("demo", "--oauth2")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("code_challenge_method=S256", r.stdout)
+        self.assertRegex(r.stdout, r"/api/me .* HTTP 200 \{\"sub\":\"alice\"")
+        # The automatic refresh announced a new token before the request went on.
+        refresh = r.stdout.split("Automatic refresh")[1]
+        self.assertIn("token-updated", refresh.split("GET")[0])
+        self.assertIn('"client_id":"backend"', r.stdout)
+        # The code in the callback URL is masked.
+        self.assertIn("code=****", r.stdout)
+
     def test_demo_with_plaintext(self):
-        r = run("demo", "--signature-method", "PLAINTEXT")
+        r = run("demo", "--oauth1", "--signature-method", "PLAINTEXT")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn("method=PLAINTEXT", r.stdout)
 

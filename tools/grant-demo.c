@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "grant.h"
+#include "grant-demo-browser.h"
 
 int grant_demo_main (int argc, char **argv);
 
@@ -20,21 +21,37 @@ int grant_demo_main (int argc, char **argv);
 #define DEMO_CLIENT_SECRET "grant-client-secret"
 #define DEMO_CALLBACK      "http://127.0.0.1/callback"
 
+/* The demo providers live in the source tree's tests/servers, or where
+ * `meson install` put them. */
 static const char *
-find_provider_script (void)
+find_script (const char *name,
+             const char *variable)
 {
-  static const char *candidates[] = {
-    GRANT_SOURCE_DIR "/tests/servers/oauth1-provider.py",
-    GRANT_DATA_DIR "/oauth1-provider.py",
-  };
-  const char *env = g_getenv ("GRANT_OAUTH1_PROVIDER");
+  static GHashTable *found;
+  const char *env = g_getenv (variable);
+  char *candidates[3];
+  const char *result = NULL;
 
   if (env != NULL)
     return env;
-  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+  if (found == NULL)
+    found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if ((result = g_hash_table_lookup (found, name)) != NULL)
+    return result;
+
+  candidates[0] = g_build_filename (GRANT_SOURCE_DIR, "tests", "servers", name, NULL);
+  candidates[1] = g_build_filename (GRANT_DATA_DIR, name, NULL);
+  candidates[2] = NULL;
+  for (guint i = 0; candidates[i] != NULL && result == NULL; i++)
     if (g_file_test (candidates[i], G_FILE_TEST_EXISTS))
-      return candidates[i];
-  return NULL;
+      {
+        result = candidates[i];
+        g_hash_table_insert (found, g_strdup (name), candidates[i]);
+        candidates[i] = g_strdup ("");
+      }
+  for (guint i = 0; candidates[i] != NULL; i++)
+    g_free (candidates[i]);
+  return result;
 }
 
 /* Shows enough of a secret to tell two apart, never the whole thing. */
@@ -98,79 +115,62 @@ print_resource (GBytes *body)
            granted->str);
 }
 
-static GSubprocess *
-start_provider (char   **url,
-                GError **error)
+static const char *
+find_python (void)
 {
-  const char *script = find_provider_script ();
   const char *python = g_getenv ("GRANT_PYTHON");
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
+
+  return python ? python : "/usr/bin/python3";
+}
+
+static GSubprocess *
+start_oauth1_provider (char   **url,
+                       GError **error)
+{
+  const char *script = find_script ("oauth1-provider.py", "GRANT_OAUTH1_PROVIDER");
+  const char *argv[] = { find_python (), script, "--port", "0", "--exit-on-stdin-eof", "--quiet", NULL };
 
   if (script == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                           "The demo provider (oauth1-provider.py) was not found; set "
-                           "GRANT_OAUTH1_PROVIDER to its path");
+                           "The demo OAuth 1 provider (oauth1-provider.py) was not found; "
+                           "set GRANT_OAUTH1_PROVIDER to its path");
       return NULL;
     }
-
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                              G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                              error,
-                              python ? python : "/usr/bin/python3", script,
-                              "--port", "0", "--exit-on-stdin-eof", "--quiet",
-                              NULL);
-  if (process == NULL)
-    return NULL;
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, error);
-  if (line == NULL || !g_str_has_prefix (line, "READY "))
-    {
-      if (error && *error == NULL)
-        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                             "The demo provider did not start; it needs /usr/bin/python3 "
-                             "with python3-oauthlib, python3-jwt and python3-cryptography");
-      g_subprocess_force_exit (process);
-      return NULL;
-    }
-
-  *url = g_strdup (line + strlen ("READY "));
-  return g_steal_pointer (&process);
+  return grant_demo_server_start (argv, url, error);
 }
 
-/* The demo plays the user too: it opens the authorization page and reads
- * where the provider sends the browser back. */
-static char *
-act_as_user (const char  *authorization_url,
-             GError     **error)
+static GSubprocess *
+start_oauth2_provider (char   **url,
+                       GError **error)
 {
-  g_autoptr(SoupSession) browser = soup_session_new ();
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", authorization_url);
-  g_autoptr(GBytes) body = NULL;
-  const char *location;
+  const char *script = find_script ("oidc-provider/server.mjs", "GRANT_OIDC_PROVIDER");
+  const char *argv[] = { "node", script, "--port", "0", "--exit-on-stdin-eof", "--quiet",
+                         "--access-token-ttl", "2", NULL };
+  g_autofree char *modules = NULL;
 
-  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-  body = soup_session_send_and_read (browser, msg, NULL, error);
-  if (body == NULL)
-    return NULL;
-
-  location = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location");
-  if (location == NULL)
+  if (script == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "The authorization page did not redirect (HTTP %u)",
-                   soup_message_get_status (msg));
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           "The demo OAuth 2 provider (oidc-provider/server.mjs) was not found; "
+                           "set GRANT_OIDC_PROVIDER to its path");
       return NULL;
     }
-  return g_strdup (location);
+  modules = g_build_filename (g_path_get_dirname (script), "node_modules", NULL);
+  if (!g_file_test (modules, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "The demo OAuth 2 provider needs its npm packages: run `npm ci` in %s",
+                   g_path_get_dirname (script));
+      return NULL;
+    }
+  return grant_demo_server_start (argv, url, error);
 }
 
 static gboolean
 run_oauth1_demo (const char                 *base,
                  GrantOAuth1SignatureMethod  method,
+                 int                        *n,
                  GError                    **error)
 {
   g_autoptr(GrantOAuth1Session) session = grant_oauth1_session_new (DEMO_CLIENT_KEY, DEMO_CLIENT_SECRET,
@@ -191,7 +191,7 @@ run_oauth1_demo (const char                 *base,
 
   grant_oauth1_set_signature_method (auth, method);
 
-  step (2, "Request token (temporary credentials)");
+  step ((*n)++, "Request token (temporary credentials)");
   g_print ("   POST %s, signed with %s, oauth_callback=%s\n", request_url,
            grant_oauth1_signature_method_to_string (method), DEMO_CALLBACK);
   temporary = grant_oauth1_session_fetch_request_token (session, request_url, NULL, NULL, error);
@@ -204,10 +204,10 @@ run_oauth1_demo (const char                 *base,
   g_print ("   authorized: %s (temporary credentials are not an authorization)\n",
            grant_oauth1_session_get_authorized (session) ? "yes" : "no");
 
-  step (3, "Authorization");
+  step ((*n)++, "Authorization");
   user_url = grant_oauth1_session_authorization_url (session, authorize_url, NULL, NULL);
   g_print ("   Send the user to: %s\n", user_url);
-  callback = act_as_user (user_url, error);
+  callback = grant_demo_browser_authorize (user_url, DEMO_CALLBACK, "alice", error);
   if (callback == NULL)
     return FALSE;
   {
@@ -215,7 +215,7 @@ run_oauth1_demo (const char                 *base,
     g_print ("   The provider (approving as alice) sent the browser back to:\n   %s\n", shown);
   }
 
-  step (4, "Verifier");
+  step ((*n)++, "Verifier");
   returned = grant_oauth1_session_parse_authorization_response (session, callback, error);
   if (returned == NULL)
     return FALSE;
@@ -223,7 +223,7 @@ run_oauth1_demo (const char                 *base,
   masked = mask (g_hash_table_lookup (returned, "oauth_verifier"));
   g_print ("   oauth_verifier=%s\n", masked);
 
-  step (5, "Access token");
+  step ((*n)++, "Access token");
   access = grant_oauth1_session_fetch_access_token (session, access_url, NULL, NULL, error);
   if (access == NULL)
     return FALSE;
@@ -235,7 +235,7 @@ run_oauth1_demo (const char                 *base,
            (char *) g_hash_table_lookup (access, "screen_name"));
   g_print ("   authorized: %s\n", grant_oauth1_session_get_authorized (session) ? "yes" : "no");
 
-  step (6, "Protected resource");
+  step ((*n)++, "Protected resource");
   msg = soup_message_new ("GET", resource_url);
   body = grant_oauth1_session_send_and_read (session, msg, NULL, NULL, error);
   if (body == NULL)
@@ -252,26 +252,143 @@ run_oauth1_demo (const char                 *base,
   return TRUE;
 }
 
+static void
+on_token_updated (GrantOAuth2Session *session,
+                  GrantToken         *token,
+                  gpointer            user_data)
+{
+  g_autofree char *masked = mask (grant_token_get_access_token (token));
+
+  g_print ("   token-updated: access_token=%s, expires in %" G_GINT64_FORMAT " s, refresh token %s\n",
+           masked, grant_token_get_expires_in (token),
+           grant_token_get_refresh_token (token) ? "issued" : "none");
+}
+
+static gboolean
+print_api_me (GrantOAuth2Session  *session,
+              const char          *base,
+              GError             **error)
+{
+  g_autofree char *url = g_strconcat (base, "/api/me", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+
+  body = grant_oauth2_session_send_and_read (session, msg, NULL, GRANT_SEND_NONE, NULL, error);
+  if (body == NULL)
+    return FALSE;
+  g_print ("   GET %s → HTTP %u %.*s\n", url, soup_message_get_status (msg),
+           (int) MIN (g_bytes_get_size (body), 200), (const char *) g_bytes_get_data (body, NULL));
+  if (soup_message_get_status (msg) != 200)
+    {
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_FAILED,
+                   "The resource refused the token (HTTP %u)", soup_message_get_status (msg));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+run_oauth2_demo (const char  *base,
+                 int          first_step,
+                 GError     **error)
+{
+  g_autoptr(GrantOAuth2Session) session = grant_oauth2_session_new ("public-pkce", NULL);
+  g_autoptr(GrantOAuth2Session) backend = NULL;
+  g_autoptr(GrantToken) token = NULL;
+  g_autoptr(GrantToken) service_token = NULL;
+  g_autofree char *authorize_url = g_strconcat (base, "/auth", NULL);
+  g_autofree char *token_url = g_strconcat (base, "/token", NULL);
+  g_autofree char *user_url = NULL;
+  g_autofree char *callback = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *masked = NULL;
+  const char *scope[] = { "openid", "profile", "api:read", NULL };
+  int n = first_step;
+
+  g_object_set (session,
+                "client-auth", GRANT_CLIENT_AUTH_NONE,
+                "redirect-uri", DEMO_CALLBACK,
+                "scope", scope,
+                "issuer", base,
+                "allow-insecure-transport", TRUE,
+                "refresh-leeway", (gint64) 1,
+                NULL);
+  g_signal_connect (session, "token-updated", G_CALLBACK (on_token_updated), NULL);
+
+  step (n++, "Authorization code with PKCE (public client, no secret)");
+  user_url = grant_oauth2_session_authorization_url (session, authorize_url, NULL, NULL, NULL, error);
+  if (user_url == NULL)
+    return FALSE;
+  g_print ("   Send the user to: %.120s…\n", user_url);
+  g_print ("   state from the CSPRNG, code_challenge_method=S256 (verifier kept by the session)\n");
+  callback = grant_demo_browser_authorize (user_url, DEMO_CALLBACK, "alice", error);
+  if (callback == NULL)
+    return FALSE;
+  shown = g_strdup (callback);
+  if (strstr (shown, "code=") != NULL)
+    {
+      char *code = strstr (shown, "code=") + 5;
+      size_t len = strcspn (code, "&");
+
+      memset (code, '*', MIN (len, 4));
+      memmove (code + 4, code + len, strlen (code + len) + 1);
+    }
+  g_print ("   The provider (after login and consent as alice) redirected to:\n   %s\n", shown);
+
+  step (n++, "Token exchange (state, iss and PKCE checked)");
+  token = grant_oauth2_session_fetch_token (session, token_url, callback, NULL, NULL, NULL, error);
+  if (token == NULL)
+    return FALSE;
+  masked = mask (grant_token_get_refresh_token (token));
+  g_print ("   refresh_token=%s  scope=%s\n", masked,
+           grant_token_get_scope (token) ? g_strjoinv (" ", (char **) grant_token_get_scope (token)) : "");
+
+  step (n++, "Protected request");
+  if (!print_api_me (session, base, error))
+    return FALSE;
+
+  step (n++, "Automatic refresh");
+  g_print ("   The provider issues 2-second access tokens; waiting 3 seconds…\n");
+  g_usleep (3 * G_USEC_PER_SEC);
+  if (!print_api_me (session, base, error))
+    return FALSE;
+
+  step (n++, "Client credentials (backend client)");
+  backend = grant_oauth2_session_new_for_client_type (GRANT_CLIENT_TYPE_BACKEND_APPLICATION,
+                                                      "backend", "backend-secret");
+  g_object_set (backend, "scope", (const char *[]) { "api:read", NULL },
+                "allow-insecure-transport", TRUE, NULL);
+  service_token = grant_oauth2_session_fetch_token (backend, token_url, NULL, NULL, NULL, NULL, error);
+  if (service_token == NULL)
+    return FALSE;
+  g_print ("   client_credentials with HTTP Basic → a token for scope %s\n",
+           grant_token_get_scope (service_token) ? grant_token_get_scope (service_token)[0] : "?");
+  return print_api_me (backend, base, error);
+}
+
 int
 grant_demo_main (int    argc,
                  char **argv)
 {
   g_autofree char *method_name = NULL;
+  gboolean oauth1_only = FALSE, oauth2_only = FALSE;
   const GOptionEntry entries[] = {
     { "signature-method", 'm', 0, G_OPTION_ARG_STRING, &method_name,
       "Signature method for the OAuth 1 flow (default HMAC-SHA1)", "METHOD" },
+    { "oauth1", '1', 0, G_OPTION_ARG_NONE, &oauth1_only, "Only the OAuth 1.0a part", NULL },
+    { "oauth2", '2', 0, G_OPTION_ARG_NONE, &oauth2_only, "Only the OAuth 2 part", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  g_autoptr(GSubprocess) provider = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
   GrantOAuth1SignatureMethod method = GRANT_OAUTH1_SIGNATURE_HMAC_SHA1;
-  gboolean ok;
+  gboolean ok = TRUE;
+  int n = 1;
 
   g_option_context_set_summary (context,
-                                 "Starts a local OAuth 1.0a provider (python3-oauthlib) on 127.0.0.1\n"
-                                 "and walks through the three-legged flow with Grant, printing each step.");
+                                 "Starts local providers on 127.0.0.1 — python3-oauthlib for OAuth 1.0a,\n"
+                                 "oidc-provider for OAuth 2 — and runs real flows against them with\n"
+                                 "Grant, printing each step.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) ||
       (method_name && !grant_oauth1_signature_method_from_string (method_name, &method, &error)))
@@ -287,28 +404,49 @@ grant_demo_main (int    argc,
       return 2;
     }
 
-  g_print ("Grant %s demo: OAuth 1.0a, three-legged\n", GRANT_VERSION_S);
-  step (1, "Local provider");
-  provider = start_provider (&url, &error);
-  if (provider == NULL)
+  if (!oauth2_only)
     {
-      g_printerr ("grant: %s\n", error->message);
-      return 1;
+      g_autoptr(GSubprocess) provider = NULL;
+      g_autofree char *url = NULL;
+
+      g_print ("Grant %s demo: OAuth 1.0a, three-legged\n", GRANT_VERSION_S);
+      step (n++, "Local OAuth 1 provider");
+      provider = start_oauth1_provider (&url, &error);
+      if (provider == NULL)
+        {
+          g_printerr ("grant: %s\n", error->message);
+          return 1;
+        }
+      g_print ("   python3-oauthlib provider listening on %s\n", url);
+      g_print ("   client key %s\n", DEMO_CLIENT_KEY);
+      ok = run_oauth1_demo (url, method, &n, &error);
+      grant_demo_server_stop (g_steal_pointer (&provider));
     }
-  g_print ("   python3-oauthlib provider listening on %s\n", url);
-  g_print ("   client key %s\n", DEMO_CLIENT_KEY);
 
-  ok = run_oauth1_demo (url, method, &error);
+  if (ok && !oauth1_only)
+    {
+      g_autoptr(GSubprocess) provider = NULL;
+      g_autofree char *url = NULL;
 
-  g_subprocess_send_signal (provider, SIGTERM);
-  g_subprocess_wait (provider, NULL, NULL);
+      g_print ("\nGrant %s demo: OAuth 2\n", GRANT_VERSION_S);
+      step (n++, "Local OAuth 2 provider");
+      provider = start_oauth2_provider (&url, &error);
+      if (provider == NULL)
+        {
+          g_printerr ("grant: %s\n", error->message);
+          return 1;
+        }
+      g_print ("   oidc-provider (node) listening on %s, which is also its issuer\n", url);
+      ok = run_oauth2_demo (url, n, &error);
+      grant_demo_server_stop (g_steal_pointer (&provider));
+    }
 
   if (!ok)
     {
       g_printerr ("\ngrant: the demo failed: %s\n", error->message);
       return 1;
     }
-  g_print ("\nDone: every step above was a real HTTP exchange with the local provider,\n"
-           "which has now been stopped.\n");
+  g_print ("\nDone: every step above was a real HTTP exchange with a local provider,\n"
+           "and the providers have now been stopped.\n");
   return 0;
 }

@@ -37,6 +37,20 @@ install_missing () {
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The OAuth 2 test server (oidc-provider) comes from the npm registry,
+# pinned by its package-lock.json.
+node_packages () {
+  local dir="$top/tests/servers/oidc-provider"
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "quickstart: node and npm are needed for the OAuth 2 test server" >&2
+    exit 1
+  fi
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$dir/node_modules"
+  fi
+}
+
 build () {
   if [ ! -f "$build/build.ninja" ]; then
     meson setup "$build" "$top" -Dwerror=true
@@ -64,11 +78,13 @@ PY
 case "${1:-}" in
   demo)
     install_missing
+    node_packages
     build
     exec "$build/tools/grant" demo
     ;;
   test)
     install_missing
+    node_packages
     build
     status=0
     meson test -C "$build" --print-errorlogs || status=$?
