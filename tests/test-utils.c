@@ -128,35 +128,40 @@ struct _TestProvider
 };
 
 TestProvider *
-test_provider_start (void)
+test_provider_start_argv (const char * const *argv)
 {
-  const char *python = g_getenv ("GRANT_PYTHON");
-  const char *script = g_getenv ("GRANT_OAUTH1_PROVIDER");
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
-  g_autofree char *key_path = g_test_build_filename (G_TEST_DIST, "data", "rsa-public.pem", NULL);
-  TestProvider *provider;
+  TestProvider *provider = g_new0 (TestProvider, 1);
 
-  g_assert_nonnull (script);
-  provider = g_new0 (TestProvider, 1);
-  provider->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE,
-                                        &error,
-                                        python ? python : "/usr/bin/python3", script,
-                                        "--port", "0", "--exit-on-stdin-eof", "--quiet",
-                                        "--rsa-public-key", key_path,
-                                        NULL);
+  provider->process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE,
+                                         &error);
   g_assert_no_error (error);
 
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (provider->process));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
   g_assert_no_error (error);
   if (line == NULL || !g_str_has_prefix (line, "READY "))
-    g_error ("The OAuth 1 test provider did not start (it printed “%s”); is "
-             "python3-oauthlib installed for %s?", line ? line : "nothing",
-             python ? python : "/usr/bin/python3");
+    g_error ("The test server %s did not start (it printed “%s”)", argv[1],
+             line ? line : "nothing");
   provider->url = g_strdup (line + strlen ("READY "));
   return provider;
+}
+
+TestProvider *
+test_provider_start (void)
+{
+  const char *python = g_getenv ("GRANT_PYTHON");
+  const char *script = g_getenv ("GRANT_OAUTH1_PROVIDER");
+  g_autofree char *key_path = g_test_build_filename (G_TEST_DIST, "data", "rsa-public.pem", NULL);
+  const char *argv[] = {
+    python ? python : "/usr/bin/python3", script, "--port", "0", "--exit-on-stdin-eof", "--quiet",
+    "--rsa-public-key", key_path, NULL
+  };
+
+  g_assert_nonnull (script);
+  return test_provider_start_argv (argv);
 }
 
 void

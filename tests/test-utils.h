@@ -30,6 +30,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestServer, test_server_free)
 typedef struct _TestProvider TestProvider;
 
 TestProvider *test_provider_start   (void);
+TestProvider *test_provider_start_argv (const char * const *argv);
 void          test_provider_stop    (TestProvider *provider);
 const char   *test_provider_get_url (TestProvider *provider);
 char         *test_provider_url     (TestProvider *provider,
