@@ -581,7 +581,8 @@ grant_oauth2_session_class_init (GrantOAuth2SessionClass *klass)
   /**
    * GrantOAuth2Session:refresh-leeway:
    *
-   * How many seconds before its expiry a token is refreshed.
+   * How many seconds before its expiry a token is refreshed; never more
+   * than half the lifetime the server gave the token.
    */
   props[PROP_REFRESH_LEEWAY] =
     g_param_spec_int64 ("refresh-leeway", NULL, NULL, 0, G_MAXINT32, DEFAULT_REFRESH_LEEWAY, rw);
@@ -1968,6 +1969,19 @@ grant_oauth2_session_refresh_token_finish (GrantOAuth2Session  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* The leeway, but never more than half the token's lifetime: a server
+ * handing out one-minute tokens would otherwise have every request
+ * refresh first. Under the lock. */
+static gint64
+effective_leeway (GrantOAuth2Session *self)
+{
+  gint64 lifetime = grant_token_get_expires_in (self->token);
+
+  if (lifetime > 0)
+    return MIN (self->refresh_leeway, lifetime / 2);
+  return self->refresh_leeway;
+}
+
 /*
  * Whether the token must be refreshed before use. @stale is the access
  * token a server just refused: it needs refreshing only if the session
@@ -1982,7 +1996,7 @@ needs_refresh_locked (GrantOAuth2Session *self,
     return FALSE;
   if (stale != NULL)
     return g_strcmp0 (grant_token_get_access_token (self->token), stale) == 0;
-  return grant_token_is_expired (self->token, self->refresh_leeway);
+  return grant_token_is_expired (self->token, effective_leeway (self));
 }
 
 /* Under the lock: why a token that needs refreshing cannot be. */
