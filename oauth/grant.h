@@ -15,6 +15,7 @@
 #include "grant-error.h"
 #include "grant-oauth1.h"
 #include "grant-oauth1-session.h"
+#include "grant-oauth2.h"
 #include "grant-oauth2-session.h"
 #include "grant-request.h"
 #include "grant-response.h"

@@ -520,6 +520,66 @@ test_password_refused (void)
   g_assert_null (strstr (error->message, "not-it"));
 }
 
+/* requests-oauthlib's OAuth2 helper: a token on any SoupSession's
+ * messages, and the refusals a careful client makes. */
+static void
+test_auth_helper (void)
+{
+  g_autoptr(GrantOAuth2Session) session =
+    grant_oauth2_session_new_for_client_type (GRANT_CLIENT_TYPE_BACKEND_APPLICATION, "backend", "backend-secret");
+  const char *scope[] = { "api:read", NULL };
+  g_autoptr(GrantToken) token = NULL;
+  g_autoptr(GrantToken) expired = NULL;
+  g_autoptr(GrantOAuth2) auth = NULL;
+  g_autoptr(SoupSession) plain = soup_session_new ();
+  g_autofree char *url = test_provider_url (oidc, "/api/me");
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (session, "scope", scope, "allow-insecure-transport", TRUE, NULL);
+  token = fetch_token (session, oidc, NULL, FALSE, &error);
+  g_assert_no_error (error);
+
+  /* Loopback is http: the helper refuses it unless told otherwise. */
+  auth = grant_oauth2_new (token);
+  {
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+
+    g_assert_false (grant_oauth2_add_token (auth, msg, NULL, &error));
+    g_assert_error (error, GRANT_ERROR, GRANT_ERROR_INSECURE_TRANSPORT);
+    g_clear_error (&error);
+  }
+
+  g_setenv ("GRANT_INSECURE_TRANSPORT", "1", TRUE);
+  grant_oauth2_attach (auth, plain);
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      g_autoptr(GBytes) body = soup_session_send_and_read (plain, msg, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+    }
+
+  expired = grant_token_copy (token);
+  grant_token_set_expires_at (expired, 1000);
+  grant_oauth2_set_token (auth, expired);
+  {
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+
+    g_assert_false (grant_oauth2_add_token (auth, msg, NULL, &error));
+    g_assert_error (error, GRANT_ERROR, GRANT_ERROR_TOKEN_EXPIRED);
+    g_clear_error (&error);
+  }
+  grant_oauth2_detach (auth, plain);
+  {
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+    g_autoptr(GBytes) body = soup_session_send_and_read (plain, msg, NULL, &error);
+
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 401);
+  }
+  g_unsetenv ("GRANT_INSECURE_TRANSPORT");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -562,6 +622,7 @@ main (int argc, char *argv[])
   g_test_add_data_func ("/oauth2/interop/password/basic/sync", &password_cases[0], test_password_grant);
   g_test_add_data_func ("/oauth2/interop/password/post/async", &password_cases[1], test_password_grant);
   g_test_add_func ("/oauth2/interop/password/refused", test_password_refused);
+  g_test_add_func ("/oauth2/interop/auth-helper", test_auth_helper);
 
   oidc = start_oidc ("60");
   oidc_short = start_oidc ("2");
