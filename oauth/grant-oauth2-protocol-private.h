@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 
 /* Secrets a message must not quote back, in any encoding. */
 typedef struct {
-  const char *values[6];
+  const char *values[8];
 } GrantSecrets;
 
 GrantError   grant_oauth2_error_from_code          (const char          *code);

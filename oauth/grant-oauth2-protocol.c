@@ -189,6 +189,10 @@ grant_oauth2_token_from_response (guint                status,
         what = "an empty body";
       else if (looks_like_html (content_type, body))
         what = "an HTML page";
+      else if (object == NULL && status >= 200 && status < 300)
+        /* A successful answer that does not parse may still hold the new
+         * token: it is not quoted. */
+        what = "a body that is neither JSON nor form-encoded";
       else if (object == NULL)
         {
           gsize n = secrets ? G_N_ELEMENTS (secrets->values) : 0;

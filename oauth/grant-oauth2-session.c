@@ -965,18 +965,32 @@ add_extra_params (GPtrArray  *params,
     }
 }
 
+/* A URL fit for an error message: a query can hold a code, a verifier or
+ * a secret (a GET token request carries all three). */
+static char *
+uri_for_message (const char *uri)
+{
+  g_autoptr(GUri) parsed = uri ? g_uri_parse (uri, G_URI_FLAGS_PARSE_RELAXED | G_URI_FLAGS_ENCODED, NULL) : NULL;
+
+  if (parsed == NULL)
+    return g_strdup ("a URL that does not parse");
+  return g_uri_to_string_partial (parsed, G_URI_HIDE_USERINFO | G_URI_HIDE_QUERY | G_URI_HIDE_FRAGMENT);
+}
+
 static gboolean
 check_transport (GrantOAuth2Session  *self,
                  const char          *uri,
                  const char          *what,
                  GError             **error)
 {
+  g_autofree char *shown = NULL;
+
   if (grant_oauth2_transport_allowed (uri, self->allow_insecure))
     return TRUE;
+  shown = uri_for_message (uri);
   g_set_error (error, GRANT_ERROR, GRANT_ERROR_INSECURE_TRANSPORT,
                "OAuth 2 needs https, and %s is not (%s); for a test server set "
-               "“allow-insecure-transport” or GRANT_INSECURE_TRANSPORT=1",
-               what, uri ? uri : "no URL");
+               "“allow-insecure-transport” or GRANT_INSECURE_TRANSPORT=1", what, shown);
   return FALSE;
 }
 
@@ -1085,7 +1099,7 @@ typedef struct {
   char         **requested_scope;
   char          *previous_refresh_token;
   char          *context;
-  char          *secrets[6];
+  char          *secrets[8];
 } TokenCall;
 
 static void
@@ -1138,9 +1152,10 @@ message_from_request (GrantRequest  *request,
   uri = g_uri_parse (requoted, SOUP_HTTP_URI_FLAGS, &local_error);
   if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
     {
+      g_autofree char *shown = uri_for_message (grant_request_get_uri (request));
+
       g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
-                   "The URL “%s” does not parse%s%s", grant_request_get_uri (request),
-                   local_error ? ": " : "", local_error ? local_error->message : "");
+                   "The token endpoint URL (%s) has no host or does not parse", shown);
       return NULL;
     }
 
@@ -1271,6 +1286,13 @@ token_call_new (GrantOAuth2Session  *self,
   call->context = endpoint_context (kind, url);
   call->requested_scope = g_strdupv (self->scope);
   token_call_add_secret (call, self->client_secret);
+  {
+    /* base64 (id:secret) is the secret too, should a server echo it. */
+    const char *basic = soup_message_headers_get_one (grant_request_get_headers (request), "Authorization");
+
+    if (basic != NULL && g_str_has_prefix (basic, "Basic "))
+      token_call_add_secret (call, basic + strlen ("Basic "));
+  }
   for (guint i = 0; i < params->len; i++)
     {
       GrantParam *param = g_ptr_array_index (params, i);
@@ -2018,8 +2040,14 @@ set_expired_error_locked (GrantOAuth2Session  *self,
                          "token; authorize again");
 }
 
+static void on_refresh_done (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data);
+
 /* Ends a refresh: wakes the blocking waiters and completes the async
- * ones, all with the same result. */
+ * ones, all with the same result. A refresh cancelled by the caller that
+ * started it is no result for the others: blocking waiters try again, and
+ * the async ones get a refresh of their own. */
 static void
 refresh_done (GrantOAuth2Session *self,
               const GError       *error)
@@ -2027,6 +2055,24 @@ refresh_done (GrantOAuth2Session *self,
   g_autoptr(GPtrArray) waiters = NULL;
 
   g_mutex_lock (&self->lock);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      error = NULL;
+      self->refresh_generation++;
+      g_clear_error (&self->refresh_error);
+      if (self->refresh_waiters->len > 0)
+        {
+          self->refreshing_async = TRUE;
+          g_cond_broadcast (&self->refreshed);
+          g_mutex_unlock (&self->lock);
+          grant_oauth2_session_refresh_token_async (self, NULL, NULL, NULL, on_refresh_done, NULL);
+          return;
+        }
+      self->refreshing = FALSE;
+      g_cond_broadcast (&self->refreshed);
+      g_mutex_unlock (&self->lock);
+      return;
+    }
   self->refreshing = FALSE;
   self->refresh_generation++;
   g_clear_error (&self->refresh_error);
@@ -2080,12 +2126,14 @@ ensure_token_sync (GrantOAuth2Session  *self,
       if (!self->refreshing)
         break;
 
-      if (self->refreshing_async && g_main_context_is_owner (self->context))
+      if (self->refreshing_async && g_main_context_acquire (self->context))
         {
-          /* The refresh in flight runs on this very thread's main
-           * context: let it, rather than wait for it forever. */
+          /* The refresh in flight needs the session's main context, and
+           * no other thread is running it: run it here rather than wait
+           * for it forever. */
           g_mutex_unlock (&self->lock);
           g_main_context_iteration (self->context, TRUE);
+          g_main_context_release (self->context);
           g_mutex_lock (&self->lock);
         }
       else
