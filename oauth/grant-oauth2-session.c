@@ -1393,6 +1393,8 @@ token_call_finish (GrantOAuth2Session  *self,
   return g_steal_pointer (&token);
 }
 
+/* Sends @call (which it frees) and returns the token; a NULL @call is a
+ * request that could not even be built, and @error says why. */
 static GrantToken *
 token_call_run (GrantOAuth2Session  *self,
                 TokenCall           *call,
@@ -1400,12 +1402,16 @@ token_call_run (GrantOAuth2Session  *self,
                 GError             **error)
 {
   g_autoptr(GBytes) body = NULL;
+  GrantToken *token = NULL;
 
+  if (call == NULL)
+    return NULL;
   body = grant_http_send_and_read_bounded (self->soup_session, call->message,
                                            GRANT_TOKEN_RESPONSE_MAX, cancellable, error);
-  if (body == NULL)
-    return NULL;
-  return token_call_finish (self, call, body, error);
+  if (body != NULL)
+    token = token_call_finish (self, call, body, error);
+  token_call_free (call);
+  return token;
 }
 
 static void
@@ -1433,11 +1439,25 @@ on_token_call_done (GObject      *source,
     g_task_return_pointer (task, token, g_object_unref);
 }
 
+/* The async twin of token_call_run(): @error is set when @call is NULL. */
 static void
-token_call_start (GrantOAuth2Session *self,
-                  TokenCall          *call,
-                  GTask              *task)
+token_call_start (GrantOAuth2Session  *self,
+                  TokenCall           *call,
+                  GError              *error,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data,
+                  gpointer             source_tag)
 {
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  if (call == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
   g_task_set_task_data (task, call, token_call_free);
   grant_http_send_and_read_bounded_async (self->soup_session, call->message,
                                           GRANT_TOKEN_RESPONSE_MAX, G_PRIORITY_DEFAULT,
@@ -1594,18 +1614,13 @@ grant_oauth2_session_fetch_token (GrantOAuth2Session  *self,
                                   GCancellable        *cancellable,
                                   GError             **error)
 {
-  TokenCall *call;
-  GrantToken *token;
-
   g_return_val_if_fail (GRANT_IS_OAUTH2_SESSION (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  call = fetch_token_call_new (self, token_url, authorization_response, code, extra_params, error);
-  if (call == NULL)
-    return NULL;
-  token = token_call_run (self, call, cancellable, error);
-  token_call_free (call);
-  return token;
+  return token_call_run (self,
+                         fetch_token_call_new (self, token_url, authorization_response,
+                                               code, extra_params, error),
+                         cancellable, error);
 }
 
 /**
@@ -1631,21 +1646,14 @@ grant_oauth2_session_fetch_token_async (GrantOAuth2Session  *self,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   GError *error = NULL;
   TokenCall *call;
 
   g_return_if_fail (GRANT_IS_OAUTH2_SESSION (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, grant_oauth2_session_fetch_token_async);
   call = fetch_token_call_new (self, token_url, authorization_response, code, extra_params, &error);
-  if (call == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  token_call_start (self, call, g_steal_pointer (&task));
+  token_call_start (self, call, error, cancellable, callback, user_data,
+                    grant_oauth2_session_fetch_token_async);
 }
 
 /**
@@ -1722,18 +1730,13 @@ grant_oauth2_session_fetch_token_with_password (GrantOAuth2Session  *self,
                                                 GCancellable        *cancellable,
                                                 GError             **error)
 {
-  TokenCall *call;
-  GrantToken *token;
-
   g_return_val_if_fail (GRANT_IS_OAUTH2_SESSION (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  call = password_call_new (self, token_url, username, password, extra_params, error);
-  if (call == NULL)
-    return NULL;
-  token = token_call_run (self, call, cancellable, error);
-  token_call_free (call);
-  return token;
+  return token_call_run (self,
+                         password_call_new (self, token_url, username, password,
+                                            extra_params, error),
+                         cancellable, error);
 }
 
 /**
@@ -1759,21 +1762,14 @@ grant_oauth2_session_fetch_token_with_password_async (GrantOAuth2Session  *self,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   GError *error = NULL;
   TokenCall *call;
 
   g_return_if_fail (GRANT_IS_OAUTH2_SESSION (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, grant_oauth2_session_fetch_token_with_password_async);
   call = password_call_new (self, token_url, username, password, extra_params, &error);
-  if (call == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  token_call_start (self, call, g_steal_pointer (&task));
+  token_call_start (self, call, error, cancellable, callback, user_data,
+                    grant_oauth2_session_fetch_token_with_password_async);
 }
 
 /**
@@ -1922,18 +1918,11 @@ grant_oauth2_session_refresh_token (GrantOAuth2Session  *self,
                                     GCancellable        *cancellable,
                                     GError             **error)
 {
-  TokenCall *call;
-  GrantToken *token;
-
   g_return_val_if_fail (GRANT_IS_OAUTH2_SESSION (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  call = refresh_call_new (self, token_url, extra_params, error);
-  if (call == NULL)
-    return NULL;
-  token = token_call_run (self, call, cancellable, error);
-  token_call_free (call);
-  return token;
+  return token_call_run (self, refresh_call_new (self, token_url, extra_params, error),
+                         cancellable, error);
 }
 
 /**
@@ -1955,21 +1944,14 @@ grant_oauth2_session_refresh_token_async (GrantOAuth2Session  *self,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   GError *error = NULL;
   TokenCall *call;
 
   g_return_if_fail (GRANT_IS_OAUTH2_SESSION (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, grant_oauth2_session_refresh_token_async);
   call = refresh_call_new (self, token_url, extra_params, &error);
-  if (call == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  token_call_start (self, call, g_steal_pointer (&task));
+  token_call_start (self, call, error, cancellable, callback, user_data,
+                    grant_oauth2_session_refresh_token_async);
 }
 
 /**
