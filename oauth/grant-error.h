@@ -75,6 +75,9 @@ G_BEGIN_DECLS
  *   refresh is off (or there is nothing to refresh it with).
  * @GRANT_ERROR_SCOPE_CHANGED: the server granted other scopes than were
  *   asked for, and the session was set to treat that as an error.
+ * @GRANT_ERROR_STORE_FAILED: a token could not be loaded, saved or deleted
+ *   in its token store (keyring locked or gone, file not writable or
+ *   corrupt). A session keeps working with the token in memory.
  *
  * Error codes in the %GRANT_ERROR domain.
  */
@@ -106,6 +109,7 @@ typedef enum {
   GRANT_ERROR_MISMATCHING_ISSUER,
   GRANT_ERROR_TOKEN_EXPIRED,
   GRANT_ERROR_SCOPE_CHANGED,
+  GRANT_ERROR_STORE_FAILED,
 } GrantError;
 
 GRANT_AVAILABLE_IN_ALL

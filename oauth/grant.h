@@ -20,5 +20,9 @@
 #include "grant-request.h"
 #include "grant-response.h"
 #include "grant-token.h"
+#include "grant-token-store.h"
+#include "grant-memory-store.h"
+#include "grant-file-store.h"
+#include "grant-secret-store.h"
 
 #undef _GRANT_INSIDE

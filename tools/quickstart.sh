@@ -14,10 +14,12 @@ build="${GRANT_BUILD_DIR:-$top/build}"
 packages=(
   # build
   gcc meson ninja-build pkg-config
-  libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libgnutls28-dev
+  libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libgnutls28-dev libsecret-1-dev
   gobject-introspection libgirepository1.0-dev gir1.2-soup-3.0 gir1.2-json-1.0
   # interop provider and binding tests
   python3-gi python3-oauthlib python3-jwt python3-cryptography gjs
+  # a real Secret Service for the token-store tests
+  gnome-keyring dbus dbus-user-session libsecret-tools
   # benchmarks' anchors
   python3-requests-oauthlib
 )
