@@ -15,6 +15,7 @@
 #include "grant-oauth2-session.h"
 #include "grant-pkce-private.h"
 #include "grant-scope-private.h"
+#include "grant-token-store.h"
 #include "grant-uri-private.h"
 
 /**
@@ -81,6 +82,11 @@ struct _GrantOAuth2Session
   gboolean             scope_changed;
   guint                timeout;
 
+  GrantTokenStore     *token_store;
+  char                *account;
+  char                *provider;
+  gboolean             load_attempted;
+
   /* The token and the one refresh in flight, shared by every thread that
    * sends through this session. */
   GMutex               lock;
@@ -120,11 +126,15 @@ enum {
   PROP_SCOPE_CHANGED,
   PROP_TIMEOUT,
   PROP_AUTHORIZED,
+  PROP_TOKEN_STORE,
+  PROP_ACCOUNT,
+  PROP_PROVIDER,
   N_PROPS
 };
 
 enum {
   SIGNAL_TOKEN_UPDATED,
+  SIGNAL_STORE_ERROR,
   SIGNAL_SCOPE_CHANGED,
   SIGNAL_ACCESS_TOKEN_REQUEST,
   SIGNAL_ACCESS_TOKEN_RESPONSE,
@@ -189,6 +199,7 @@ grant_oauth2_session_dispose (GObject *object)
 
   g_clear_object (&self->soup_session);
   g_clear_object (&self->token);
+  g_clear_object (&self->token_store);
 
   G_OBJECT_CLASS (grant_oauth2_session_parent_class)->dispose (object);
 }
@@ -208,6 +219,8 @@ grant_oauth2_session_finalize (GObject *object)
   g_free (self->token_url);
   g_free (self->issuer);
   g_free (self->token_request_method);
+  g_free (self->account);
+  g_free (self->provider);
   g_clear_error (&self->refresh_error);
   g_ptr_array_unref (self->refresh_waiters);
   g_mutex_clear (&self->lock);
@@ -294,6 +307,15 @@ grant_oauth2_session_get_property (GObject    *object,
       break;
     case PROP_AUTHORIZED:
       g_value_set_boolean (value, grant_oauth2_session_get_authorized (self));
+      break;
+    case PROP_TOKEN_STORE:
+      g_value_set_object (value, self->token_store);
+      break;
+    case PROP_ACCOUNT:
+      g_value_set_string (value, self->account);
+      break;
+    case PROP_PROVIDER:
+      g_value_set_string (value, self->provider);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -419,6 +441,21 @@ grant_oauth2_session_set_property (GObject      *object,
             soup_session_set_timeout (self->soup_session, self->timeout);
           g_object_notify_by_pspec (object, pspec);
         }
+      break;
+    case PROP_TOKEN_STORE:
+      if (g_set_object (&self->token_store, g_value_get_object (value)))
+        {
+          self->load_attempted = FALSE;
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_ACCOUNT:
+      set_string (self, &self->account, g_value_get_string (value), prop_id);
+      self->load_attempted = FALSE;
+      break;
+    case PROP_PROVIDER:
+      set_string (self, &self->provider, g_value_get_string (value), prop_id);
+      self->load_attempted = FALSE;
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -627,7 +664,46 @@ grant_oauth2_session_class_init (GrantOAuth2SessionClass *klass)
    */
   props[PROP_AUTHORIZED] = g_param_spec_boolean ("authorized", NULL, NULL, FALSE, ro);
 
+  /**
+   * GrantOAuth2Session:token-store:
+   *
+   * Where the token is kept between runs. With a store, the session loads
+   * its token on first use, and saves every new or refreshed token before
+   * [signal@OAuth2Session::token-updated] is emitted and before a waiting
+   * request goes on.
+   */
+  props[PROP_TOKEN_STORE] =
+    g_param_spec_object ("token-store", NULL, NULL, GRANT_TYPE_TOKEN_STORE, rw);
+
+  /**
+   * GrantOAuth2Session:account:
+   *
+   * The account the token is stored under, as the application names it
+   * (an e-mail address, a user name).
+   */
+  props[PROP_ACCOUNT] = g_param_spec_string ("account", NULL, NULL, NULL, rw);
+
+  /**
+   * GrantOAuth2Session:provider:
+   *
+   * The provider id the token is stored under, such as `github`.
+   */
+  props[PROP_PROVIDER] = g_param_spec_string ("provider", NULL, NULL, NULL, rw);
+
   g_object_class_install_properties (object_class, N_PROPS, props);
+
+  /**
+   * GrantOAuth2Session::store-error:
+   * @self: the session
+   * @error: what went wrong
+   *
+   * Emitted when the token store could not load, save or delete the token.
+   * The session keeps working with the token in memory; no token is lost
+   * without this being said.
+   */
+  signals[SIGNAL_STORE_ERROR] =
+    g_signal_new ("store-error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 
   /**
    * GrantOAuth2Session::token-updated:
@@ -1387,10 +1463,120 @@ token_call_finish (GrantOAuth2Session  *self,
   else
     set_boolean (self, &self->scope_changed, FALSE, PROP_SCOPE_CHANGED);
 
-  /* The token store (a later issue) saves here, before anyone is told. */
-  install_token (self, token);
-  g_signal_emit (self, signals[SIGNAL_TOKEN_UPDATED], 0, token);
   return g_steal_pointer (&token);
+}
+
+static void ensure_loaded_sync (GrantOAuth2Session *self,
+                                GCancellable       *cancellable);
+
+/* The key this session's token is filed under. */
+static GrantTokenKey *
+store_key (GrantOAuth2Session *self)
+{
+  return grant_token_key_new (GRANT_PROTOCOL_OAUTH2, self->provider, self->client_id, self->account);
+}
+
+static void
+report_store_error (GrantOAuth2Session *self,
+                    const GError       *error)
+{
+  g_signal_emit (self, signals[SIGNAL_STORE_ERROR], 0, error);
+}
+
+/* A new token becomes the session's, then is announced: after the store
+ * has it (or has said why not), never before. */
+static void
+adopt_token (GrantOAuth2Session *self,
+             GrantToken         *token,
+             const GError       *store_error)
+{
+  install_token (self, token);
+  if (store_error != NULL)
+    report_store_error (self, store_error);
+  g_signal_emit (self, signals[SIGNAL_TOKEN_UPDATED], 0, token);
+}
+
+/*
+ * Saves @token (which it takes), installs and announces it. A failed save
+ * leaves the token in use and is reported twice: the store-error signal,
+ * and GRANT_ERROR_STORE_FAILED from the call that obtained the token.
+ */
+static GrantToken *
+store_and_adopt_sync (GrantOAuth2Session  *self,
+                      GrantToken          *token,
+                      GCancellable        *cancellable,
+                      GError             **error)
+{
+  g_autoptr(GError) store_error = NULL;
+
+  if (self->token_store != NULL)
+    {
+      g_autoptr(GrantTokenKey) key = store_key (self);
+      g_autoptr(JsonObject) object = grant_token_to_json_object (token);
+
+      grant_token_store_save (self->token_store, key, object, cancellable, &store_error);
+    }
+  adopt_token (self, token, store_error);
+  if (store_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&store_error));
+      g_object_unref (token);
+      return NULL;
+    }
+  return token;
+}
+
+typedef struct {
+  GTask      *task;
+  GrantToken *token;
+} PendingSave;
+
+static void
+on_token_saved (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  PendingSave *pending = user_data;
+  GrantOAuth2Session *self = g_task_get_source_object (pending->task);
+  GError *store_error = NULL;
+
+  grant_token_store_save_finish (GRANT_TOKEN_STORE (source), result, &store_error);
+  adopt_token (self, pending->token, store_error);
+  if (store_error != NULL)
+    {
+      g_task_return_error (pending->task, store_error);
+      g_object_unref (pending->token);
+    }
+  else
+    g_task_return_pointer (pending->task, pending->token, g_object_unref);
+  g_object_unref (pending->task);
+  g_free (pending);
+}
+
+/* The async twin of store_and_adopt_sync(); completes @task (taken). */
+static void
+store_and_adopt_async (GrantOAuth2Session *self,
+                       GrantToken         *token,
+                       GTask              *task)
+{
+  g_autoptr(GrantTokenKey) key = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  PendingSave *pending;
+
+  if (self->token_store == NULL)
+    {
+      adopt_token (self, token, NULL);
+      g_task_return_pointer (task, token, g_object_unref);
+      g_object_unref (task);
+      return;
+    }
+
+  pending = g_new0 (PendingSave, 1);
+  pending->task = task;
+  pending->token = token;
+  key = store_key (self);
+  object = grant_token_to_json_object (token);
+  grant_token_store_save_async (self->token_store, key, object, NULL, on_token_saved, pending);
 }
 
 /* Sends @call (which it frees) and returns the token; a NULL @call is a
@@ -1411,7 +1597,9 @@ token_call_run (GrantOAuth2Session  *self,
   if (body != NULL)
     token = token_call_finish (self, call, body, error);
   token_call_free (call);
-  return token;
+  if (token == NULL)
+    return NULL;
+  return store_and_adopt_sync (self, token, cancellable, error);
 }
 
 static void
@@ -1436,7 +1624,7 @@ on_token_call_done (GObject      *source,
   if (token == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, token, g_object_unref);
+    store_and_adopt_async (self, token, g_steal_pointer (&task));
 }
 
 /* The async twin of token_call_run(): @error is set when @call is NULL. */
@@ -1848,9 +2036,7 @@ grant_oauth2_session_token_from_fragment (GrantOAuth2Session  *self,
   if (grant_token_get_scope (token) == NULL && self->scope != NULL)
     grant_token_set_scope (token, (const char * const *) self->scope);
 
-  install_token (self, token);
-  g_signal_emit (self, signals[SIGNAL_TOKEN_UPDATED], 0, token);
-  return g_steal_pointer (&token);
+  return store_and_adopt_sync (self, g_steal_pointer (&token), NULL, error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1876,6 +2062,7 @@ refresh_call_new (GrantOAuth2Session  *self,
   g_autofree char *refresh_token = NULL;
   const char *url = token_url ? token_url : self->token_url;
 
+  ensure_loaded_sync (self, NULL);
   g_mutex_lock (&self->lock);
   if (self->token != NULL)
     refresh_token = g_strdup (grant_token_get_refresh_token (self->token));
@@ -2138,6 +2325,10 @@ ensure_token_sync (GrantOAuth2Session  *self,
   g_mutex_unlock (&self->lock);
 
   token = grant_oauth2_session_refresh_token (self, NULL, NULL, cancellable, &local_error);
+  /* A token the store would not take is still a fresh token: the
+   * store-error signal has said so, and the requests go on. */
+  if (g_error_matches (local_error, GRANT_ERROR, GRANT_ERROR_STORE_FAILED))
+    g_clear_error (&local_error);
   refresh_done (self, local_error);
   if (local_error != NULL)
     {
@@ -2157,6 +2348,8 @@ on_refresh_done (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   token = grant_oauth2_session_refresh_token_finish (self, result, &error);
+  if (g_error_matches (error, GRANT_ERROR, GRANT_ERROR_STORE_FAILED))
+    g_clear_error (&error);
   refresh_done (self, error);
 }
 
@@ -2211,6 +2404,140 @@ ensure_token_finish (GrantOAuth2Session  *self,
                      GError             **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------ */
+/* The token store                                                     */
+
+/* Takes a stored token as the session's, unless one is already there. */
+static gboolean
+adopt_stored (GrantOAuth2Session *self,
+              JsonObject         *object)
+{
+  g_autoptr(GrantToken) token = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (object == NULL)
+    return FALSE;
+  token = grant_token_new_from_json_object (object, &error);
+  if (token == NULL)
+    {
+      g_autoptr(GError) store_error = g_error_new (GRANT_ERROR, GRANT_ERROR_STORE_FAILED,
+                                                   "The stored token cannot be read: %s",
+                                                   error->message);
+      report_store_error (self, store_error);
+      return FALSE;
+    }
+  g_mutex_lock (&self->lock);
+  if (self->token != NULL)
+    {
+      g_mutex_unlock (&self->lock);
+      return FALSE;
+    }
+  g_mutex_unlock (&self->lock);
+  install_token (self, token);
+  return TRUE;
+}
+
+/* The first request of a session with a store loads the token. A store
+ * that fails is reported and the session goes on without a token. */
+static void
+ensure_loaded_sync (GrantOAuth2Session *self,
+                    GCancellable       *cancellable)
+{
+  g_autoptr(GrantTokenKey) key = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->token_store == NULL || self->load_attempted)
+    return;
+  self->load_attempted = TRUE;
+  if (self->token != NULL)
+    return;
+
+  key = store_key (self);
+  object = grant_token_store_load (self->token_store, key, cancellable, &error);
+  if (error != NULL)
+    report_store_error (self, error);
+  else
+    adopt_stored (self, object);
+}
+
+/**
+ * grant_oauth2_session_load_token:
+ * @self: a `GrantOAuth2Session`
+ * @cancellable: (nullable): a `GCancellable`
+ * @error: return location for a #GError
+ *
+ * Loads the token from [property@OAuth2Session:token-store] now, rather
+ * than on the first request, replacing any the session has.
+ *
+ * Returns: %TRUE if a token was found; %FALSE with @error unset if there is
+ *   none, set if the store failed
+ */
+gboolean
+grant_oauth2_session_load_token (GrantOAuth2Session  *self,
+                                 GCancellable        *cancellable,
+                                 GError             **error)
+{
+  g_autoptr(GrantTokenKey) key = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (GRANT_IS_OAUTH2_SESSION (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->token_store == NULL)
+    return FALSE;
+  self->load_attempted = TRUE;
+  key = store_key (self);
+  object = grant_token_store_load (self->token_store, key, cancellable, &local_error);
+  if (local_error != NULL)
+    {
+      report_store_error (self, local_error);
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  install_token (self, NULL);
+  return adopt_stored (self, object);
+}
+
+/**
+ * grant_oauth2_session_logout:
+ * @self: a `GrantOAuth2Session`
+ * @cancellable: (nullable): a `GCancellable`
+ * @error: return location for a #GError
+ *
+ * Forgets the token, and deletes it from
+ * [property@OAuth2Session:token-store]. The token is forgotten even if
+ * the store fails.
+ *
+ * Returns: %TRUE unless the store failed
+ */
+gboolean
+grant_oauth2_session_logout (GrantOAuth2Session  *self,
+                             GCancellable        *cancellable,
+                             GError             **error)
+{
+  g_autoptr(GrantTokenKey) key = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (GRANT_IS_OAUTH2_SESSION (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  install_token (self, NULL);
+  self->load_attempted = TRUE;
+  if (self->token_store == NULL)
+    return TRUE;
+
+  key = store_key (self);
+  if (!grant_token_store_delete (self->token_store, key, cancellable, &local_error))
+    {
+      report_store_error (self, local_error);
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -2510,8 +2837,12 @@ grant_oauth2_session_send_and_read (GrantOAuth2Session  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   call = protected_call_new (message, body, flags);
-  if (!(flags & GRANT_SEND_WITHHOLD_TOKEN) && !ensure_token_sync (self, NULL, cancellable, error))
-    goto out;
+  if (!(flags & GRANT_SEND_WITHHOLD_TOKEN))
+    {
+      ensure_loaded_sync (self, cancellable);
+      if (!ensure_token_sync (self, NULL, cancellable, error))
+        goto out;
+    }
 
   for (;;)
     {
@@ -2603,6 +2934,24 @@ on_protected_sent (GObject      *source,
   g_object_unref (task);
 }
 
+static void
+on_protected_loaded (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  GrantOAuth2Session *self = g_task_get_source_object (task);
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+
+  object = grant_token_store_load_finish (GRANT_TOKEN_STORE (source), result, &error);
+  if (error != NULL)
+    report_store_error (self, error);
+  else
+    adopt_stored (self, object);
+  ensure_token_async (self, NULL, g_task_get_cancellable (task), on_protected_token_ready, task);
+}
+
 /**
  * grant_oauth2_session_send_and_read_async:
  * @self: a `GrantOAuth2Session`
@@ -2637,6 +2986,13 @@ grant_oauth2_session_send_and_read_async (GrantOAuth2Session  *self,
 
   if (flags & GRANT_SEND_WITHHOLD_TOKEN)
     protected_call_send (task);
+  else if (self->token_store != NULL && !self->load_attempted)
+    {
+      g_autoptr(GrantTokenKey) key = store_key (self);
+
+      self->load_attempted = TRUE;
+      grant_token_store_load_async (self->token_store, key, cancellable, on_protected_loaded, task);
+    }
   else
     ensure_token_async (self, NULL, cancellable, on_protected_token_ready, task);
 }

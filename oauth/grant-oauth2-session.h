@@ -139,6 +139,15 @@ void                grant_oauth2_session_set_code_verifier       (GrantOAuth2Ses
                                                                   const char          *code_verifier);
 
 GRANT_AVAILABLE_IN_ALL
+gboolean            grant_oauth2_session_load_token              (GrantOAuth2Session  *self,
+                                                                  GCancellable        *cancellable,
+                                                                  GError             **error);
+GRANT_AVAILABLE_IN_ALL
+gboolean            grant_oauth2_session_logout                  (GrantOAuth2Session  *self,
+                                                                  GCancellable        *cancellable,
+                                                                  GError             **error);
+
+GRANT_AVAILABLE_IN_ALL
 char               *grant_oauth2_session_authorization_url       (GrantOAuth2Session  *self,
                                                                   const char          *url,
                                                                   const char          *state,
