@@ -13,6 +13,7 @@
 #include "grant-oauth1-private.h"
 #include "grant-oauth1-session.h"
 #include "grant-body-private.h"
+#include "grant-token-store.h"
 #include "grant-uri-private.h"
 
 /**
@@ -51,6 +52,11 @@ struct _GrantOAuth1Session
   /* Temporary credentials are not an authorization; requests-oauthlib
    * reports `authorized` as soon as it has them. */
   gboolean token_is_temporary;
+
+  GrantTokenStore *token_store;
+  char            *account;
+  char            *provider;
+  gboolean         load_attempted;
 };
 
 G_DEFINE_FINAL_TYPE (GrantOAuth1Session, grant_oauth1_session, G_TYPE_OBJECT)
@@ -60,10 +66,20 @@ enum {
   PROP_AUTH,
   PROP_SOUP_SESSION,
   PROP_AUTHORIZED,
+  PROP_TOKEN_STORE,
+  PROP_ACCOUNT,
+  PROP_PROVIDER,
   N_PROPS
 };
 
 static GParamSpec *props[N_PROPS];
+
+enum {
+  SIGNAL_STORE_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void
 on_auth_changed (GrantOAuth1Session *self)
@@ -96,6 +112,9 @@ grant_oauth1_session_dispose (GObject *object)
 
   g_clear_object (&self->auth);
   g_clear_object (&self->soup_session);
+  g_clear_object (&self->token_store);
+  g_clear_pointer (&self->account, g_free);
+  g_clear_pointer (&self->provider, g_free);
 
   G_OBJECT_CLASS (grant_oauth1_session_parent_class)->dispose (object);
 }
@@ -119,6 +138,15 @@ grant_oauth1_session_get_property (GObject    *object,
     case PROP_AUTHORIZED:
       g_value_set_boolean (value, grant_oauth1_session_get_authorized (self));
       break;
+    case PROP_TOKEN_STORE:
+      g_value_set_object (value, self->token_store);
+      break;
+    case PROP_ACCOUNT:
+      g_value_set_string (value, self->account);
+      break;
+    case PROP_PROVIDER:
+      g_value_set_string (value, self->provider);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -139,6 +167,25 @@ grant_oauth1_session_set_property (GObject      *object,
       break;
     case PROP_SOUP_SESSION:
       self->soup_session = g_value_dup_object (value);
+      break;
+    case PROP_TOKEN_STORE:
+      if (g_set_object (&self->token_store, g_value_get_object (value)))
+        {
+          self->load_attempted = FALSE;
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_ACCOUNT:
+      g_free (self->account);
+      self->account = g_value_dup_string (value);
+      self->load_attempted = FALSE;
+      g_object_notify_by_pspec (object, pspec);
+      break;
+    case PROP_PROVIDER:
+      g_free (self->provider);
+      self->provider = g_value_dup_string (value);
+      self->load_attempted = FALSE;
+      g_object_notify_by_pspec (object, pspec);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -187,7 +234,49 @@ grant_oauth1_session_class_init (GrantOAuth1SessionClass *klass)
     g_param_spec_boolean ("authorized", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
+  /**
+   * GrantOAuth1Session:token-store:
+   *
+   * Where the access-token credentials are kept between runs: loaded on
+   * the first signed request, saved when
+   * [method@OAuth1Session.fetch_access_token] obtains them, deleted by
+   * [method@OAuth1Session.logout].
+   */
+  props[PROP_TOKEN_STORE] =
+    g_param_spec_object ("token-store", NULL, NULL, GRANT_TYPE_TOKEN_STORE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * GrantOAuth1Session:account:
+   *
+   * The account the token is stored under.
+   */
+  props[PROP_ACCOUNT] =
+    g_param_spec_string ("account", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * GrantOAuth1Session:provider:
+   *
+   * The provider id the token is stored under, such as `twitter`.
+   */
+  props[PROP_PROVIDER] =
+    g_param_spec_string ("provider", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
   g_object_class_install_properties (object_class, N_PROPS, props);
+
+  /**
+   * GrantOAuth1Session::store-error:
+   * @self: the session
+   * @error: what went wrong
+   *
+   * Emitted when the token store could not load, save or delete the token;
+   * the session keeps working with the token in memory.
+   */
+  signals[SIGNAL_STORE_ERROR] =
+    g_signal_new ("store-error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
@@ -663,6 +752,91 @@ token_request_finish (GrantOAuth1Session  *self,
   return grant_params_to_hash_table (params);
 }
 
+static GrantTokenKey *
+store_key (GrantOAuth1Session *self)
+{
+  return grant_token_key_new (GRANT_PROTOCOL_OAUTH1, self->provider,
+                              grant_oauth1_get_client_key (self->auth), self->account);
+}
+
+static JsonObject *
+stored_token (GrantOAuth1Session *self)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "oauth_token", grant_oauth1_get_token (self->auth));
+  if (grant_oauth1_get_token_secret (self->auth) != NULL)
+    json_object_set_string_member (object, "oauth_token_secret", grant_oauth1_get_token_secret (self->auth));
+  return object;
+}
+
+static void
+adopt_stored (GrantOAuth1Session *self,
+              JsonObject         *object)
+{
+  const char *token;
+
+  if (object == NULL || is_set (grant_oauth1_get_token (self->auth)))
+    return;
+  token = json_object_get_string_member_with_default (object, "oauth_token", NULL);
+  if (!is_set (token))
+    return;
+  g_object_freeze_notify (G_OBJECT (self->auth));
+  self->token_is_temporary = FALSE;
+  grant_oauth1_set_token (self->auth, token);
+  grant_oauth1_set_token_secret (self->auth,
+                                 json_object_get_string_member_with_default (object, "oauth_token_secret", NULL));
+  g_object_thaw_notify (G_OBJECT (self->auth));
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_AUTHORIZED]);
+}
+
+static void
+ensure_loaded_sync (GrantOAuth1Session *self,
+                    GCancellable       *cancellable)
+{
+  g_autoptr(GrantTokenKey) key = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->token_store == NULL || self->load_attempted)
+    return;
+  self->load_attempted = TRUE;
+  key = store_key (self);
+  object = grant_token_store_load (self->token_store, key, cancellable, &error);
+  if (error != NULL)
+    g_signal_emit (self, signals[SIGNAL_STORE_ERROR], 0, error);
+  else
+    adopt_stored (self, object);
+}
+
+/* Access-token credentials go to the store as soon as they exist; a store
+ * that fails leaves them in use, signals, and fails the call. */
+static GHashTable *
+save_access_token_sync (GrantOAuth1Session  *self,
+                        TokenRequest        *request,
+                        GHashTable          *token,
+                        GCancellable        *cancellable,
+                        GError             **error)
+{
+  g_autoptr(GrantTokenKey) key = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  GError *store_error = NULL;
+
+  if (token == NULL || self->token_store == NULL || request->step != GRANT_OAUTH1_STEP_ACCESS_TOKEN)
+    return token;
+  key = store_key (self);
+  object = stored_token (self);
+  if (!grant_token_store_save (self->token_store, key, object, cancellable, &store_error))
+    {
+      g_signal_emit (self, signals[SIGNAL_STORE_ERROR], 0, store_error);
+      g_propagate_error (error, store_error);
+      g_hash_table_unref (token);
+      return NULL;
+    }
+  self->load_attempted = TRUE;
+  return token;
+}
+
 static GHashTable *
 token_request_run (GrantOAuth1Session  *self,
                    TokenRequest        *request,
@@ -685,7 +859,9 @@ token_request_run (GrantOAuth1Session  *self,
           g_propagate_error (error, redirect_error);
           return NULL;
         }
-      return token_request_finish (self, request, body, error);
+      return save_access_token_sync (self, request,
+                                     token_request_finish (self, request, body, error),
+                                     cancellable, error);
     }
 }
 
@@ -703,6 +879,26 @@ token_request_send_async (GrantOAuth1Session *self,
                                           GRANT_TOKEN_RESPONSE_MAX, G_PRIORITY_DEFAULT,
                                           g_task_get_cancellable (task),
                                           on_token_response, task);
+}
+
+static void
+on_access_token_saved (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GrantOAuth1Session *self = g_task_get_source_object (task);
+  GHashTable *token = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!grant_token_store_save_finish (GRANT_TOKEN_STORE (source), result, &error))
+    {
+      g_signal_emit (self, signals[SIGNAL_STORE_ERROR], 0, error);
+      g_task_return_error (task, error);
+      return;
+    }
+  self->load_attempted = TRUE;
+  g_task_return_pointer (task, g_hash_table_ref (token), (GDestroyNotify) g_hash_table_unref);
 }
 
 static void
@@ -737,6 +933,15 @@ on_token_response (GObject      *source,
   token = token_request_finish (self, request, body, &error);
   if (token == NULL)
     g_task_return_error (task, error);
+  else if (self->token_store != NULL && request->step == GRANT_OAUTH1_STEP_ACCESS_TOKEN)
+    {
+      g_autoptr(GrantTokenKey) key = store_key (self);
+      g_autoptr(JsonObject) object = stored_token (self);
+
+      g_task_set_task_data (task, token, (GDestroyNotify) g_hash_table_unref);
+      grant_token_store_save_async (self->token_store, key, object, NULL,
+                                    on_access_token_saved, g_steal_pointer (&task));
+    }
   else
     g_task_return_pointer (task, token, (GDestroyNotify) g_hash_table_unref);
 }
@@ -1128,6 +1333,7 @@ grant_oauth1_session_send_and_read (GrantOAuth1Session  *self,
   g_return_val_if_fail (SOUP_IS_MESSAGE (message), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  ensure_loaded_sync (self, cancellable);
   if (!grant_oauth1_sign_message_for_step (self->auth, message, body,
                                            GRANT_OAUTH1_STEP_RESOURCE, NULL, error))
     return NULL;
@@ -1150,6 +1356,111 @@ on_sent_and_read (GObject      *source,
     g_task_return_pointer (task, body, (GDestroyNotify) g_bytes_unref);
 }
 
+typedef struct {
+  SoupMessage *message;
+  GBytes      *body;
+} PendingSend;
+
+static PendingSend *
+pending_send_new (SoupMessage *message,
+                  GBytes      *body)
+{
+  PendingSend *pending = g_new0 (PendingSend, 1);
+
+  pending->message = g_object_ref (message);
+  pending->body = body ? g_bytes_ref (body) : NULL;
+  return pending;
+}
+
+static void
+pending_send_free (gpointer data)
+{
+  PendingSend *pending = data;
+
+  g_object_unref (pending->message);
+  g_clear_pointer (&pending->body, g_bytes_unref);
+  g_free (pending);
+}
+
+/* Signs and sends the message of @task (taken). */
+static void
+send_signed (GrantOAuth1Session *self,
+             GTask              *task)
+{
+  PendingSend *pending = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!grant_oauth1_sign_message_for_step (self->auth, pending->message, pending->body,
+                                           GRANT_OAUTH1_STEP_RESOURCE, NULL, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  soup_session_send_and_read_async (self->soup_session, pending->message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), on_sent_and_read, task);
+}
+
+static void
+on_send_loaded (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;
+  GrantOAuth1Session *self = g_task_get_source_object (task);
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+
+  object = grant_token_store_load_finish (GRANT_TOKEN_STORE (source), result, &error);
+  if (error != NULL)
+    g_signal_emit (self, signals[SIGNAL_STORE_ERROR], 0, error);
+  else
+    adopt_stored (self, object);
+  send_signed (self, task);
+}
+
+/**
+ * grant_oauth1_session_logout:
+ * @self: a `GrantOAuth1Session`
+ * @cancellable: (nullable): a `GCancellable`
+ * @error: return location for a #GError
+ *
+ * Forgets the token credentials and deletes them from
+ * [property@OAuth1Session:token-store]. They are forgotten even if the
+ * store fails.
+ *
+ * Returns: %TRUE unless the store failed
+ */
+gboolean
+grant_oauth1_session_logout (GrantOAuth1Session  *self,
+                             GCancellable        *cancellable,
+                             GError             **error)
+{
+  g_autoptr(GrantTokenKey) key = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (GRANT_IS_OAUTH1_SESSION (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  key = store_key (self);
+  g_object_freeze_notify (G_OBJECT (self->auth));
+  grant_oauth1_set_token (self->auth, NULL);
+  grant_oauth1_set_token_secret (self->auth, NULL);
+  grant_oauth1_set_verifier (self->auth, NULL);
+  g_object_thaw_notify (G_OBJECT (self->auth));
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_AUTHORIZED]);
+  self->load_attempted = TRUE;
+
+  if (self->token_store != NULL &&
+      !grant_token_store_delete (self->token_store, key, cancellable, &local_error))
+    {
+      g_signal_emit (self, signals[SIGNAL_STORE_ERROR], 0, local_error);
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * grant_oauth1_session_send_and_read_async:
  * @self: a `GrantOAuth1Session`
@@ -1170,22 +1481,24 @@ grant_oauth1_session_send_and_read_async (GrantOAuth1Session  *self,
                                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
 
   g_return_if_fail (GRANT_IS_OAUTH1_SESSION (self));
   g_return_if_fail (SOUP_IS_MESSAGE (message));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, grant_oauth1_session_send_and_read_async);
+  g_task_set_task_data (task, pending_send_new (message, body), pending_send_free);
 
-  if (!grant_oauth1_sign_message_for_step (self->auth, message, body,
-                                           GRANT_OAUTH1_STEP_RESOURCE, NULL, &error))
+  if (self->token_store != NULL && !self->load_attempted)
     {
-      g_task_return_error (task, error);
+      g_autoptr(GrantTokenKey) key = store_key (self);
+
+      self->load_attempted = TRUE;
+      grant_token_store_load_async (self->token_store, key, cancellable,
+                                    on_send_loaded, g_steal_pointer (&task));
       return;
     }
-  soup_session_send_and_read_async (self->soup_session, message, G_PRIORITY_DEFAULT,
-                                    cancellable, on_sent_and_read, g_steal_pointer (&task));
+  send_signed (self, g_steal_pointer (&task));
 }
 
 /**

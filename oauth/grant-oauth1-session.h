@@ -89,6 +89,11 @@ GHashTable         *grant_oauth1_session_fetch_access_token_finish        (Grant
                                                                            GError             **error);
 
 GRANT_AVAILABLE_IN_ALL
+gboolean            grant_oauth1_session_logout                           (GrantOAuth1Session  *self,
+                                                                           GCancellable        *cancellable,
+                                                                           GError             **error);
+
+GRANT_AVAILABLE_IN_ALL
 GBytes             *grant_oauth1_session_send_and_read                    (GrantOAuth1Session  *self,
                                                                            SoupMessage         *message,
                                                                            GBytes              *body,
