@@ -2265,6 +2265,83 @@ refresh_done (GrantOAuth2Session *self,
 }
 
 /*
+ * Another session or process sharing the store may have refreshed the
+ * token already; with rotating refresh tokens, refreshing again with the
+ * old one would fail and, on many servers, revoke the grant. So before a
+ * refresh, a newer stored token that is still good is taken instead.
+ */
+static gboolean
+adopt_if_newer (GrantOAuth2Session *self,
+                JsonObject         *object)
+{
+  g_autoptr(GrantToken) stored = NULL;
+  gboolean newer;
+
+  if (object == NULL || (stored = grant_token_new_from_json_object (object, NULL)) == NULL)
+    return FALSE;
+
+  g_mutex_lock (&self->lock);
+  newer = self->token != NULL &&
+          g_strcmp0 (grant_token_get_access_token (stored), grant_token_get_access_token (self->token)) != 0 &&
+          !grant_token_is_expired (stored, effective_leeway (self));
+  g_mutex_unlock (&self->lock);
+  if (!newer)
+    return FALSE;
+
+  install_token (self, stored);
+  g_signal_emit (self, signals[SIGNAL_TOKEN_UPDATED], 0, stored);
+  return TRUE;
+}
+
+static gboolean
+adopt_newer_stored_sync (GrantOAuth2Session *self,
+                         GCancellable       *cancellable)
+{
+  g_autoptr(GrantTokenKey) key = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->token_store == NULL)
+    return FALSE;
+  key = store_key (self);
+  object = grant_token_store_load (self->token_store, key, cancellable, &error);
+  if (error != NULL)
+    {
+      report_store_error (self, error);
+      return FALSE;
+    }
+  return adopt_if_newer (self, object);
+}
+
+static void on_refresh_done (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data);
+
+static void refresh_done (GrantOAuth2Session *self,
+                          const GError       *error);
+
+/* The async refresh starts by looking in the store (see adopt_if_newer). */
+static void
+on_refresh_store_checked (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GrantOAuth2Session) self = user_data;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+
+  object = grant_token_store_load_finish (GRANT_TOKEN_STORE (source), result, &error);
+  if (error != NULL)
+    report_store_error (self, error);
+  else if (adopt_if_newer (self, object))
+    {
+      refresh_done (self, NULL);
+      return;
+    }
+  grant_oauth2_session_refresh_token_async (self, NULL, NULL, NULL, on_refresh_done, NULL);
+}
+
+/*
  * Makes sure the token is fresh before a blocking request. However many
  * threads arrive with an expired token, one refreshes and the others
  * wait for its result.
@@ -2323,6 +2400,12 @@ ensure_token_sync (GrantOAuth2Session  *self,
   self->refreshing = TRUE;
   self->refreshing_async = FALSE;
   g_mutex_unlock (&self->lock);
+
+  if (adopt_newer_stored_sync (self, cancellable))
+    {
+      refresh_done (self, NULL);
+      return TRUE;
+    }
 
   token = grant_oauth2_session_refresh_token (self, NULL, NULL, cancellable, &local_error);
   /* A token the store would not take is still a fresh token: the
@@ -2394,7 +2477,14 @@ ensure_token_async (GrantOAuth2Session  *self,
   g_mutex_unlock (&self->lock);
 
   /* No cancellable: one waiter giving up must not fail the others. */
-  if (start)
+  if (start && self->token_store != NULL)
+    {
+      g_autoptr(GrantTokenKey) key = store_key (self);
+
+      grant_token_store_load_async (self->token_store, key, NULL, on_refresh_store_checked,
+                                    g_object_ref (self));
+    }
+  else if (start)
     grant_oauth2_session_refresh_token_async (self, NULL, NULL, NULL, on_refresh_done, NULL);
 }
 
