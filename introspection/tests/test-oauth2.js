@@ -140,6 +140,30 @@ test('/gjs/oauth2/hook/js-rewrites-the-token-response', async () => {
     assertEqual(me.client_id, 'backend', 'client credentials token');
 });
 
+test('/gjs/oauth2/store/memory-store-new-session-picks-up', async () => {
+    const store = Grant.MemoryStore.new();
+    const make = () => {
+        const session = Grant.OAuth2Session.new_for_client_type(Grant.ClientType.BACKEND_APPLICATION,
+            'backend', 'backend-secret');
+        session.scope = ['api:read'];
+        session.allow_insecure_transport = true;
+        session.token_store = store;
+        session.provider = 'oidc-test';
+        session.account = 'service';
+        return session;
+    };
+    const first = make();
+    const token = await first.fetch_token_async(`${base}/token`, null, null, null, null);
+    const second = make();
+    assert(!second.authorized, 'nothing loaded yet');
+    const [status] = await apiMe(second, base);
+    assertEqual(status, 200, 'api/me with the stored token');
+    assertEqual(second.token.access_token, token.access_token, 'same token');
+    assertEqual(store.list(null).length, 1, 'one stored token');
+    second.logout(null);
+    assertEqual(store.list(null).length, 0, 'logout deletes it');
+});
+
 async function main() {
     const [server, url] = startServer();
     base = url;

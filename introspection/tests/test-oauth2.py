@@ -151,6 +151,85 @@ class HookTests(unittest.TestCase):
         self.assertIn("via=hook", msg.get_uri().to_string())
 
 
+class StoreTests(unittest.TestCase):
+    def test_memory_store_carries_the_token_to_a_new_session(self):
+        store = Grant.MemoryStore.new()
+        first = new_session()
+        first.props.token_store = store
+        first.props.provider = "password-test"
+        first.props.account = "alice"
+        token = first.fetch_token_with_password(base + "/token", "alice", "wonderland", None, None)
+
+        second = new_session()
+        second.props.token_store = store
+        second.props.provider = "password-test"
+        second.props.account = "alice"
+        self.assertFalse(second.props.authorized)
+        status, me = api_me(second)          # loads the token on first use
+        self.assertEqual(status, 200)
+        self.assertEqual(second.props.token["access_token"], token["access_token"])
+
+        keys = store.list(None)
+        self.assertEqual([(k.props.provider, k.props.account) for k in keys], [("password-test", "alice")])
+        second.logout(None)
+        self.assertEqual(len(store.list(None)), 0)
+
+    def test_a_store_written_in_python(self):
+        from gi.repository import GObject
+
+        class DictStore(GObject.Object, Grant.TokenStore):
+            def __init__(self):
+                super().__init__()
+                self.saved = {}
+
+            def _key(self, key):
+                return (key.props.protocol, key.props.provider, key.props.client_id, key.props.account)
+
+            def do_load(self, key, cancellable):
+                text = self.saved.get(self._key(key))
+                return Json.from_string(text).get_object() if text else None
+
+            def do_save(self, key, token, cancellable):
+                node = Json.Node.alloc().init_object(token)
+                self.saved[self._key(key)] = Json.to_string(node, False)
+                return True
+
+            def do_delete(self, key, cancellable):
+                self.saved.pop(self._key(key), None)
+                return True
+
+            def do_list(self, cancellable):
+                return [Grant.TokenKey.new(*k) for k in self.saved]
+
+        store = DictStore()
+        session = new_session()
+        session.props.token_store = store
+        session.props.account = "alice"
+        token = session.fetch_token_with_password(base + "/token", "alice", "wonderland", None, None)
+        stored = json.loads(list(store.saved.values())[0])
+        self.assertEqual(stored["access_token"], token["access_token"])
+        refreshed = session.refresh_token(None, None, None)
+        stored = json.loads(list(store.saved.values())[0])
+        self.assertEqual(stored["refresh_token"], refreshed["refresh_token"])
+
+    def test_secret_store_when_a_keyring_runs(self):
+        if not Grant.SecretStore.is_service_available(None):
+            if os.environ.get("GRANT_REQUIRE_KEYRING") == "1":
+                self.fail("GRANT_REQUIRE_KEYRING=1 but no Secret Service answers")
+            self.skipTest("no Secret Service on the session bus")
+        store = Grant.SecretStore.new()
+        session = new_session()
+        session.props.token_store = store
+        session.props.provider = "password-test"
+        session.props.account = "python@example.org"
+        token = session.fetch_token_with_password(base + "/token", "alice", "wonderland", None, None)
+        key = Grant.TokenKey.new(Grant.Protocol.OAUTH2, "password-test", "legacy-client", "python@example.org")
+        self.assertEqual(store.load(key, None).get_string_member("access_token"), token["access_token"])
+        self.assertEqual(key.to_label(), "Password-test token for python@example.org (Grant)")
+        session.logout(None)
+        self.assertIsNone(store.load(key, None))
+
+
 class TokenTests(unittest.TestCase):
     def test_token_reads_like_a_dict(self):
         token = Grant.Token.from_dict({"access_token": "a", "expires_in": "60",
