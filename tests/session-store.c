@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include <json-glib/json-glib.h>
+#include <libsecret/secret.h>
 
 #include "grant-demo-browser.h"
 #include "test-utils.h"
@@ -462,6 +463,73 @@ test_oauth1_file_store (void)
   g_rmdir (dir);
 }
 
+/* A locked keyring collection, as after the screen locks on some setups:
+ * saving fails at once (headless, no prompt can be shown) and the session
+ * goes on. The lock would affect every later test, so this runs against
+ * a keyring of its own on a bus of its own. */
+static void
+test_locked_keyring (void)
+{
+  g_autofree char *home = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *self_path;
+  int status = 0;
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(SecretService) service = NULL;
+      g_autoptr(GrantSecretStore) store = NULL;
+      g_autoptr(GrantOAuth2Session) session = NULL;
+      g_autoptr(GrantToken) token = NULL;
+      GList *collections;
+      guint errors = 0;
+
+      service = secret_service_get_sync (SECRET_SERVICE_LOAD_COLLECTIONS, NULL, &error);
+      g_assert_no_error (error);
+      collections = secret_service_get_collections (service);
+      secret_service_lock_sync (service, collections, NULL, NULL, &error);
+      g_list_free_full (collections, g_object_unref);
+      g_assert_no_error (error);
+
+      store = grant_secret_store_new ();
+      session = new_session (GRANT_TOKEN_STORE (store), "locked");
+      g_signal_connect (session, "store-error", G_CALLBACK (on_store_error), &errors);
+      token = sign_in (session, &error);
+      g_assert_null (token);
+      g_assert_error (error, GRANT_ERROR, GRANT_ERROR_STORE_FAILED);
+      g_assert_nonnull (strstr (error->message, "locked"));
+      g_assert_cmpuint (errors, ==, 1);
+      g_assert_true (grant_oauth2_session_get_authorized (session));
+      g_assert_cmpuint (api_me_status (session), ==, 200);
+      return;
+    }
+
+  if (!keyring_available ())
+    return;
+
+  /* The child runs this same test in a private session bus and keyring. */
+  home = g_dir_make_tmp ("grant-keyring-XXXXXX", &error);
+  g_assert_no_error (error);
+  self_path = g_getenv ("GRANT_SESSION_STORE_TEST");
+  g_assert_nonnull (self_path);
+  script = g_strdup_printf ("export XDG_DATA_HOME='%s'; echo -n locked-test | "
+                            "gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; "
+                            "exec '%s' -p /store/session/locked-keyring-save-fails --GTestSubprocess",
+                            home, self_path);
+  {
+    const char *argv[] = { "dbus-run-session", "--", "sh", "-c", script, NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                  &out, &err, &status, &error);
+  }
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("The locked-keyring child failed:\n%s\n%s", out, err);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -469,6 +537,7 @@ main (int argc, char *argv[])
   int ret;
 
   g_test_init (&argc, &argv, NULL);
+  g_setenv ("GRANT_SESSION_STORE_TEST", argv[0], FALSE);
 
   g_test_add_func ("/store/session/keyring-lifecycle", test_keyring_lifecycle);
   g_test_add_func ("/store/session/saved-before-token-updated", test_saved_before_announced);
@@ -476,6 +545,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/session/load-failure-reported", test_store_load_failure_reported);
   g_test_add_func ("/store/session/two-sessions-share-refreshes", test_two_sessions_share_refreshes);
   g_test_add_func ("/store/session/oauth1-file-store", test_oauth1_file_store);
+  g_test_add_func ("/store/session/locked-keyring-save-fails", test_locked_keyring);
 
   script = g_getenv ("GRANT_OIDC_PROVIDER");
   {
