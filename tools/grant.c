@@ -24,6 +24,11 @@ print_usage (FILE *out)
            "Commands:\n"
            "  oauth1 sign METHOD URL   Sign a request and print what to send\n"
            "  demo                     Run the OAuth 1 flow against a local provider\n"
+           "  token list               List the stored tokens\n"
+           "  token show PROVIDER ACCOUNT\n"
+           "                           Show a stored token (secrets masked)\n"
+           "  token delete PROVIDER ACCOUNT\n"
+           "                           Delete a stored token\n"
            "  version                  Print the version\n"
            "\n"
            "Run “grant COMMAND --help” for a command's options.\n");
@@ -238,6 +243,7 @@ cmd_oauth1 (int    argc,
 }
 
 int grant_demo_main (int argc, char **argv);
+int grant_token_main (int argc, char **argv);
 
 int
 main (int    argc,
@@ -256,6 +262,8 @@ main (int    argc,
     return cmd_oauth1 (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "demo"))
     return grant_demo_main (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "token"))
+    return grant_token_main (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "version") || g_str_equal (argv[1], "--version"))
     {
       g_print ("grant %s\n", GRANT_VERSION_S);
