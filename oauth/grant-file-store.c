@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -87,7 +88,8 @@ grant_file_store_new (const char *path)
     self->path = g_strdup (path);
   else
     {
-      /* GLib 2.74 has no g_get_user_state_dir (). */
+      /* Read here rather than through g_get_user_state_dir (), which
+       * caches the first value for the life of the process. */
       const char *state = g_getenv ("XDG_STATE_HOME");
 
       if (state != NULL && g_path_is_absolute (state))
@@ -121,7 +123,10 @@ protocol_name (GrantProtocol protocol)
 }
 
 /* Takes the store's lock: shared to read, exclusive to change. Returns
- * the descriptor to unlock with, or -1 with @error set. */
+ * the descriptor to unlock with, -1 with @error set, or -2 for a reader
+ * that found no lock file: reading creates nothing (the file may sit on
+ * a read-only volume), and a writer replaces the file by rename, so a
+ * reader without the lock still sees one whole file. */
 static int
 lock_file (GrantFileStore  *self,
            gboolean         exclusive,
@@ -129,6 +134,16 @@ lock_file (GrantFileStore  *self,
 {
   g_autofree char *dir = g_path_get_dirname (self->path);
   int fd;
+
+  if (!exclusive)
+    {
+      fd = g_open (self->lock_path, O_RDONLY | O_CLOEXEC, 0);
+      if (fd < 0)
+        return -2;
+      while (flock (fd, LOCK_SH) != 0 && errno == EINTR)
+        ;
+      return fd;
+    }
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
@@ -163,6 +178,8 @@ lock_file (GrantFileStore  *self,
 static void
 unlock_file (int fd)
 {
+  if (fd < 0)
+    return;
   flock (fd, LOCK_UN);
   close (fd);
 }
@@ -195,10 +212,19 @@ read_entries (GrantFileStore  *self,
       (tokens = json_object_get_member (object = json_node_get_object (root), "tokens")) == NULL ||
       !JSON_NODE_HOLDS_ARRAY (tokens))
     {
+      /* json-glib's message quotes what it choked on, which in this file
+       * is likely a token: only where is said. */
+      g_autofree char *where = NULL;
+      int line = 0, column = 0;
+
+      if (local_error != NULL && sscanf (local_error->message, "<data>:%d:%d", &line, &column) == 2)
+        where = g_strdup_printf ("not valid JSON at line %d, column %d", line, column);
+      else
+        where = g_strdup (local_error ? "not valid JSON" : "no “tokens” list");
+      memset (contents, 0, length);
       g_set_error (error, GRANT_ERROR, GRANT_ERROR_STORE_FAILED,
                    "The token file %s is not a Grant token file (%s); Grant leaves it "
-                   "alone: move it away to start afresh", self->path,
-                   local_error ? local_error->message : "no “tokens” list");
+                   "alone: move it away to start afresh", self->path, where);
       return NULL;
     }
   if (json_object_get_int_member_with_default (object, "version", 0) > FILE_FORMAT_VERSION)
@@ -280,7 +306,7 @@ file_load (GrantTokenStore  *store,
   int fd;
   gint i;
 
-  if ((fd = lock_file (self, FALSE, error)) < 0)
+  if ((fd = lock_file (self, FALSE, error)) == -1)
     return NULL;
   entries = read_entries (self, error);
   unlock_file (fd);
@@ -372,7 +398,7 @@ file_list (GrantTokenStore  *store,
   GPtrArray *keys;
   int fd;
 
-  if ((fd = lock_file (self, FALSE, error)) < 0)
+  if ((fd = lock_file (self, FALSE, error)) == -1)
     return NULL;
   entries = read_entries (self, error);
   unlock_file (fd);

@@ -130,6 +130,22 @@ set_store_error (GError     **error,
                "The keyring could not %s: %s", doing, cause->message);
 }
 
+static SecretService *
+get_service (GCancellable  *cancellable,
+             const char    *doing,
+             GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  SecretService *service = secret_service_get_sync (SECRET_SERVICE_NONE, cancellable, &local_error);
+
+  if (service == NULL)
+    set_store_error (error, doing, local_error);
+  return service;
+}
+
+/* A locked collection that cannot be unlocked here (no one to type the
+ * password) hides its items' secrets: that is an error to report, not
+ * "no token", or the user is sent to sign in again for nothing. */
 static JsonObject *
 secret_load (GrantTokenStore  *store,
              GrantTokenKey    *key,
@@ -138,28 +154,47 @@ secret_load (GrantTokenStore  *store,
 {
   g_autoptr(GHashTable) attributes = key_attributes (key);
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(SecretService) service = NULL;
   g_autoptr(JsonNode) node = NULL;
-  char *json;
+  SecretItem *item;
+  SecretValue *value;
+  GList *items;
+  JsonObject *object = NULL;
 
-  json = secret_password_lookupv_sync (&token_schema, attributes, cancellable, &local_error);
+  service = get_service (cancellable, "read the token", error);
+  if (service == NULL)
+    return NULL;
+
+  items = secret_service_search_sync (service, &token_schema, attributes,
+                                      SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
+                                      cancellable, &local_error);
   if (local_error != NULL)
     {
       set_store_error (error, "read the token", local_error);
       return NULL;
     }
-  if (json == NULL)
+  if (items == NULL)
     return NULL;
 
-  node = json_from_string (json, NULL);
-  secret_password_free (json);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  item = items->data;
+  value = secret_item_get_locked (item) ? NULL : secret_item_get_secret (item);
+  if (value == NULL)
+    g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_STORE_FAILED,
+                         "The token is in a locked keyring; unlock it (for instance by "
+                         "logging in again) and try again");
+  else
     {
-      g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_STORE_FAILED,
-                           "The token in the keyring is not valid JSON; delete it with "
-                           "`grant token delete` and sign in again");
-      return NULL;
+      node = json_from_string (secret_value_get_text (value), NULL);
+      secret_value_unref (value);
+      if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+        g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_STORE_FAILED,
+                             "The token in the keyring is not valid JSON; delete it with "
+                             "`grant token delete` and sign in again");
+      else
+        object = json_object_ref (json_node_get_object (node));
     }
-  return json_object_ref (json_node_get_object (node));
+  g_list_free_full (items, g_object_unref);
+  return object;
 }
 
 static gboolean
@@ -210,8 +245,25 @@ secret_list (GrantTokenStore  *store,
 {
   g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(SecretCollection) collection = NULL;
   GList *items;
   GPtrArray *keys;
+
+  /* A locked keyring answers searches with nothing; an empty list would
+   * say there are no tokens when there may be. */
+  service = get_service (cancellable, "list the tokens", error);
+  if (service == NULL)
+    return NULL;
+  collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
+                                                 SECRET_COLLECTION_NONE, cancellable, NULL);
+  if (collection != NULL && secret_collection_get_locked (collection))
+    {
+      g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_STORE_FAILED,
+                           "The keyring is locked, so its tokens cannot be listed; unlock "
+                           "it and try again");
+      return NULL;
+    }
 
   items = secret_password_searchv_sync (&token_schema, attributes, SECRET_SEARCH_ALL,
                                         cancellable, &local_error);

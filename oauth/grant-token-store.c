@@ -266,7 +266,8 @@ grant_token_key_equal (GrantTokenKey *self,
  * @self: a `GrantTokenKey`
  *
  * A name for the stored token a person understands, as a keyring manager
- * such as Seahorse shows it: “GitHub token for alice (Grant)”.
+ * such as Seahorse shows it: “Github token for alice (Grant)” (the
+ * provider id with a capital).
  *
  * Returns: (transfer full): the label
  */
