@@ -13,6 +13,7 @@
 #include "grant-oauth1-private.h"
 #include "grant-oauth1-session.h"
 #include "grant-body-private.h"
+#include "grant-provider-registry.h"
 #include "grant-token-store.h"
 #include "grant-uri-private.h"
 
@@ -57,6 +58,10 @@ struct _GrantOAuth1Session
   char            *account;
   char            *provider;
   gboolean         load_attempted;
+
+  char            *request_token_url;
+  char            *authorization_url;
+  char            *access_token_url;
 };
 
 G_DEFINE_FINAL_TYPE (GrantOAuth1Session, grant_oauth1_session, G_TYPE_OBJECT)
@@ -69,6 +74,9 @@ enum {
   PROP_TOKEN_STORE,
   PROP_ACCOUNT,
   PROP_PROVIDER,
+  PROP_REQUEST_TOKEN_URL,
+  PROP_AUTHORIZATION_URL,
+  PROP_ACCESS_TOKEN_URL,
   N_PROPS
 };
 
@@ -115,6 +123,9 @@ grant_oauth1_session_dispose (GObject *object)
   g_clear_object (&self->token_store);
   g_clear_pointer (&self->account, g_free);
   g_clear_pointer (&self->provider, g_free);
+  g_clear_pointer (&self->request_token_url, g_free);
+  g_clear_pointer (&self->authorization_url, g_free);
+  g_clear_pointer (&self->access_token_url, g_free);
 
   G_OBJECT_CLASS (grant_oauth1_session_parent_class)->dispose (object);
 }
@@ -146,6 +157,15 @@ grant_oauth1_session_get_property (GObject    *object,
       break;
     case PROP_PROVIDER:
       g_value_set_string (value, self->provider);
+      break;
+    case PROP_REQUEST_TOKEN_URL:
+      g_value_set_string (value, self->request_token_url);
+      break;
+    case PROP_AUTHORIZATION_URL:
+      g_value_set_string (value, self->authorization_url);
+      break;
+    case PROP_ACCESS_TOKEN_URL:
+      g_value_set_string (value, self->access_token_url);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -185,6 +205,21 @@ grant_oauth1_session_set_property (GObject      *object,
       g_free (self->provider);
       self->provider = g_value_dup_string (value);
       self->load_attempted = FALSE;
+      g_object_notify_by_pspec (object, pspec);
+      break;
+    case PROP_REQUEST_TOKEN_URL:
+      g_free (self->request_token_url);
+      self->request_token_url = g_value_dup_string (value);
+      g_object_notify_by_pspec (object, pspec);
+      break;
+    case PROP_AUTHORIZATION_URL:
+      g_free (self->authorization_url);
+      self->authorization_url = g_value_dup_string (value);
+      g_object_notify_by_pspec (object, pspec);
+      break;
+    case PROP_ACCESS_TOKEN_URL:
+      g_free (self->access_token_url);
+      self->access_token_url = g_value_dup_string (value);
       g_object_notify_by_pspec (object, pspec);
       break;
     default:
@@ -264,6 +299,33 @@ grant_oauth1_session_class_init (GrantOAuth1SessionClass *klass)
     g_param_spec_string ("provider", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
+  /**
+   * GrantOAuth1Session:request-token-url:
+   *
+   * The request-token endpoint used when a call is given none.
+   */
+  props[PROP_REQUEST_TOKEN_URL] =
+    g_param_spec_string ("request-token-url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * GrantOAuth1Session:authorization-endpoint:
+   *
+   * The authorization endpoint used when a call is given none.
+   */
+  props[PROP_AUTHORIZATION_URL] =
+    g_param_spec_string ("authorization-endpoint", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * GrantOAuth1Session:access-token-url:
+   *
+   * The access-token endpoint used when a call is given none.
+   */
+  props[PROP_ACCESS_TOKEN_URL] =
+    g_param_spec_string ("access-token-url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   /**
@@ -327,6 +389,94 @@ grant_oauth1_session_new_with_auth (GrantOAuth1 *auth,
                        "auth", auth,
                        "soup-session", soup_session,
                        NULL);
+}
+
+
+static GrantProvider *
+lookup_provider (const char              *provider_id,
+                 GrantProviderProtocols   protocol,
+                 GError                 **error)
+{
+  GrantProviderRegistry *registry = grant_provider_registry_get_default ();
+  g_autoptr(GrantProvider) provider = grant_provider_registry_lookup (registry, provider_id);
+
+  if (provider == NULL)
+    {
+      g_autoptr(GPtrArray) known = grant_provider_registry_list (registry);
+      g_autoptr(GString) names = g_string_new (NULL);
+
+      for (guint i = 0; i < known->len; i++)
+        g_string_append_printf (names, "%s%s", i ? ", " : "",
+                                grant_provider_get_id (g_ptr_array_index (known, i)));
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                   "No provider is called “%s”; Grant knows: %s", provider_id,
+                   names->len ? names->str : "none (are the provider modules installed?)");
+      return NULL;
+    }
+  if (!(grant_provider_get_protocols (provider) & protocol))
+    {
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                   "The provider “%s” does not speak %s", provider_id,
+                   protocol == GRANT_PROVIDER_PROTOCOLS_OAUTH1 ? "OAuth 1.0a" : "OAuth 2");
+      return NULL;
+    }
+  return g_steal_pointer (&provider);
+}
+
+/**
+ * grant_oauth1_session_new_for_provider_object:
+ * @provider: a provider that speaks OAuth 1.0a
+ * @client_key: the client key the provider issued
+ * @client_secret: (nullable): the client secret
+ * @callback_uri: (nullable): where the provider sends the user back, or `oob`
+ *
+ * Creates a session with @provider's OAuth 1 endpoints and fixes.
+ *
+ * Returns: (transfer full): a new `GrantOAuth1Session`
+ */
+GrantOAuth1Session *
+grant_oauth1_session_new_for_provider_object (GrantProvider *provider,
+                                              const char    *client_key,
+                                              const char    *client_secret,
+                                              const char    *callback_uri)
+{
+  GrantOAuth1Session *self;
+
+  g_return_val_if_fail (GRANT_IS_PROVIDER (provider), NULL);
+
+  self = grant_oauth1_session_new (client_key, client_secret, callback_uri);
+  grant_provider_configure_oauth1_session (provider, self);
+  return self;
+}
+
+/**
+ * grant_oauth1_session_new_for_provider:
+ * @provider_id: a provider id, such as `twitter`
+ * @client_key: the client key the provider issued
+ * @client_secret: (nullable): the client secret
+ * @callback_uri: (nullable): where the provider sends the user back, or `oob`
+ * @error: return location for a #GError
+ *
+ * Creates a session for an OAuth 1 provider known to the default
+ * [class@ProviderRegistry].
+ *
+ * Returns: (transfer full): a new `GrantOAuth1Session`, or %NULL
+ */
+GrantOAuth1Session *
+grant_oauth1_session_new_for_provider (const char  *provider_id,
+                                       const char  *client_key,
+                                       const char  *client_secret,
+                                       const char  *callback_uri,
+                                       GError     **error)
+{
+  g_autoptr(GrantProvider) provider = NULL;
+
+  g_return_val_if_fail (provider_id != NULL, NULL);
+
+  provider = lookup_provider (provider_id, GRANT_PROVIDER_PROTOCOLS_OAUTH1, error);
+  if (provider == NULL)
+    return NULL;
+  return grant_oauth1_session_new_for_provider_object (provider, client_key, client_secret, callback_uri);
 }
 
 /**
@@ -554,6 +704,8 @@ token_request_new (GrantOAuth1Session  *self,
   g_autofree char *realm = NULL;
   TokenRequest *request;
 
+  if (url == NULL)
+    url = step == GRANT_OAUTH1_STEP_REQUEST_TOKEN ? self->request_token_url : self->access_token_url;
   message = new_message (SOUP_METHOD_POST, url, error);
   if (message == NULL)
     return NULL;
@@ -958,7 +1110,8 @@ token_request_start (GrantOAuth1Session  *self,
 /**
  * grant_oauth1_session_fetch_request_token:
  * @self: a `GrantOAuth1Session`
- * @url: the provider's request-token (temporary credentials) endpoint
+ * @url: (nullable): the provider's request-token (temporary credentials)
+ *   endpoint, or %NULL for [property@OAuth1Session:request-token-url]
  * @realms: (nullable) (array zero-terminated=1): realms to ask for, sent
  *   space-separated as the header's `realm`
  * @cancellable: (nullable): a `GCancellable`
@@ -998,7 +1151,7 @@ grant_oauth1_session_fetch_request_token (GrantOAuth1Session  *self,
 /**
  * grant_oauth1_session_fetch_request_token_async:
  * @self: a `GrantOAuth1Session`
- * @url: the provider's request-token endpoint
+ * @url: (nullable): the provider's request-token endpoint
  * @realms: (nullable) (array zero-terminated=1): realms to ask for
  * @cancellable: (nullable): a `GCancellable`
  * @callback: (scope async): called when the request is done
@@ -1061,7 +1214,8 @@ compare_strings (gconstpointer a,
 /**
  * grant_oauth1_session_authorization_url:
  * @self: a `GrantOAuth1Session`
- * @url: the provider's authorization endpoint
+ * @url: (nullable): the provider's authorization endpoint, or %NULL for
+ *   [property@OAuth1Session:authorization-endpoint]
  * @request_token: (nullable): the temporary token, or %NULL for the one
  *   the session holds
  * @extra_params: (nullable) (element-type utf8 utf8): more query
@@ -1082,6 +1236,9 @@ grant_oauth1_session_authorization_url (GrantOAuth1Session *self,
   const char *token;
 
   g_return_val_if_fail (GRANT_IS_OAUTH1_SESSION (self), NULL);
+
+  if (url == NULL)
+    url = self->authorization_url;
   g_return_val_if_fail (url != NULL, NULL);
 
   if (extra_params != NULL)
@@ -1217,7 +1374,8 @@ access_token_request_new (GrantOAuth1Session  *self,
 /**
  * grant_oauth1_session_fetch_access_token:
  * @self: a `GrantOAuth1Session`
- * @url: the provider's access-token endpoint
+ * @url: (nullable): the provider's access-token endpoint, or %NULL for
+ *   [property@OAuth1Session:access-token-url]
  * @verifier: (nullable): the verifier, or %NULL for the one from
  *   [method@OAuth1Session.parse_authorization_response]
  * @cancellable: (nullable): a `GCancellable`
@@ -1255,7 +1413,7 @@ grant_oauth1_session_fetch_access_token (GrantOAuth1Session  *self,
 /**
  * grant_oauth1_session_fetch_access_token_async:
  * @self: a `GrantOAuth1Session`
- * @url: the provider's access-token endpoint
+ * @url: (nullable): the provider's access-token endpoint
  * @verifier: (nullable): the verifier, or %NULL for the one already known
  * @cancellable: (nullable): a `GCancellable`
  * @callback: (scope async): called when the request is done

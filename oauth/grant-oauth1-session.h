@@ -28,6 +28,20 @@ GrantOAuth1Session *grant_oauth1_session_new                              (const
 GRANT_AVAILABLE_IN_ALL
 GrantOAuth1Session *grant_oauth1_session_new_with_auth                    (GrantOAuth1         *auth,
                                                                            SoupSession         *soup_session);
+typedef struct _GrantProvider GrantProvider;
+
+GRANT_AVAILABLE_IN_ALL
+GrantOAuth1Session *grant_oauth1_session_new_for_provider                 (const char          *provider_id,
+                                                                           const char          *client_key,
+                                                                           const char          *client_secret,
+                                                                           const char          *callback_uri,
+                                                                           GError             **error);
+GRANT_AVAILABLE_IN_ALL
+GrantOAuth1Session *grant_oauth1_session_new_for_provider_object          (GrantProvider       *provider,
+                                                                           const char          *client_key,
+                                                                           const char          *client_secret,
+                                                                           const char          *callback_uri);
+
 GRANT_AVAILABLE_IN_ALL
 GrantOAuth1        *grant_oauth1_session_get_auth                         (GrantOAuth1Session  *self);
 GRANT_AVAILABLE_IN_ALL

@@ -14,6 +14,7 @@
 #include "grant-oauth2-protocol-private.h"
 #include "grant-oauth2-session.h"
 #include "grant-pkce-private.h"
+#include "grant-provider-registry.h"
 #include "grant-scope-private.h"
 #include "grant-token-store.h"
 #include "grant-uri-private.h"
@@ -82,6 +83,10 @@ struct _GrantOAuth2Session
   gboolean             scope_changed;
   guint                timeout;
 
+  char                *authorization_url;
+  char                *refresh_url;
+  char                *scope_separator;
+
   GrantTokenStore     *token_store;
   char                *account;
   char                *provider;
@@ -129,6 +134,9 @@ enum {
   PROP_TOKEN_STORE,
   PROP_ACCOUNT,
   PROP_PROVIDER,
+  PROP_AUTHORIZATION_URL,
+  PROP_REFRESH_URL,
+  PROP_SCOPE_SEPARATOR,
   N_PROPS
 };
 
@@ -221,6 +229,9 @@ grant_oauth2_session_finalize (GObject *object)
   g_free (self->token_request_method);
   g_free (self->account);
   g_free (self->provider);
+  g_free (self->authorization_url);
+  g_free (self->refresh_url);
+  g_free (self->scope_separator);
   g_clear_error (&self->refresh_error);
   g_ptr_array_unref (self->refresh_waiters);
   g_mutex_clear (&self->lock);
@@ -316,6 +327,15 @@ grant_oauth2_session_get_property (GObject    *object,
       break;
     case PROP_PROVIDER:
       g_value_set_string (value, self->provider);
+      break;
+    case PROP_AUTHORIZATION_URL:
+      g_value_set_string (value, self->authorization_url);
+      break;
+    case PROP_REFRESH_URL:
+      g_value_set_string (value, self->refresh_url);
+      break;
+    case PROP_SCOPE_SEPARATOR:
+      g_value_set_string (value, self->scope_separator);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -456,6 +476,16 @@ grant_oauth2_session_set_property (GObject      *object,
     case PROP_PROVIDER:
       set_string (self, &self->provider, g_value_get_string (value), prop_id);
       self->load_attempted = FALSE;
+      break;
+    case PROP_AUTHORIZATION_URL:
+      set_string (self, &self->authorization_url, g_value_get_string (value), prop_id);
+      break;
+    case PROP_REFRESH_URL:
+      set_string (self, &self->refresh_url, g_value_get_string (value), prop_id);
+      break;
+    case PROP_SCOPE_SEPARATOR:
+      set_string (self, &self->scope_separator,
+                  g_value_get_string (value) ? g_value_get_string (value) : " ", prop_id);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -690,6 +720,29 @@ grant_oauth2_session_class_init (GrantOAuth2SessionClass *klass)
    */
   props[PROP_PROVIDER] = g_param_spec_string ("provider", NULL, NULL, NULL, rw);
 
+  /**
+   * GrantOAuth2Session:authorization-endpoint:
+   *
+   * The authorization endpoint [method@OAuth2Session.authorization_url]
+   * uses when it is given none (a provider sets it).
+   */
+  props[PROP_AUTHORIZATION_URL] = g_param_spec_string ("authorization-endpoint", NULL, NULL, NULL, rw);
+
+  /**
+   * GrantOAuth2Session:refresh-url:
+   *
+   * Where refreshes go when it is not [property@OAuth2Session:token-url].
+   */
+  props[PROP_REFRESH_URL] = g_param_spec_string ("refresh-url", NULL, NULL, NULL, rw);
+
+  /**
+   * GrantOAuth2Session:scope-separator:
+   *
+   * What goes between scopes in requests: a space (RFC 6749), or a comma
+   * for providers that want one.
+   */
+  props[PROP_SCOPE_SEPARATOR] = g_param_spec_string ("scope-separator", NULL, NULL, " ", rw);
+
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   /**
@@ -791,6 +844,7 @@ static void
 grant_oauth2_session_init (GrantOAuth2Session *self)
 {
   self->context = g_main_context_ref_thread_default ();
+  self->scope_separator = g_strdup (" ");
   self->pkce_method = GRANT_PKCE_METHOD_S256;
   self->token_request_method = g_strdup ("POST");
   self->auto_refresh = TRUE;
@@ -837,6 +891,94 @@ grant_oauth2_session_new_for_client_type (GrantClientType  client_type,
                        "client-id", client_id,
                        "client-secret", client_secret,
                        NULL);
+}
+
+
+static GrantProvider *
+lookup_provider (const char              *provider_id,
+                 GrantProviderProtocols   protocol,
+                 GError                 **error)
+{
+  GrantProviderRegistry *registry = grant_provider_registry_get_default ();
+  g_autoptr(GrantProvider) provider = grant_provider_registry_lookup (registry, provider_id);
+
+  if (provider == NULL)
+    {
+      g_autoptr(GPtrArray) known = grant_provider_registry_list (registry);
+      g_autoptr(GString) names = g_string_new (NULL);
+
+      for (guint i = 0; i < known->len; i++)
+        g_string_append_printf (names, "%s%s", i ? ", " : "",
+                                grant_provider_get_id (g_ptr_array_index (known, i)));
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                   "No provider is called “%s”; Grant knows: %s", provider_id,
+                   names->len ? names->str : "none (are the provider modules installed?)");
+      return NULL;
+    }
+  if (!(grant_provider_get_protocols (provider) & protocol))
+    {
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                   "The provider “%s” does not speak %s", provider_id,
+                   protocol == GRANT_PROVIDER_PROTOCOLS_OAUTH1 ? "OAuth 1.0a" : "OAuth 2");
+      return NULL;
+    }
+  return g_steal_pointer (&provider);
+}
+
+/**
+ * grant_oauth2_session_new_for_provider_object:
+ * @provider: a provider
+ * @client_id: the client identifier the provider issued
+ * @client_secret: (nullable): the client secret
+ *
+ * Creates a session with @provider's endpoints, scopes, client
+ * authentication, PKCE and token placement, and its compliance fixes
+ * connected. Any of it can still be changed on the session.
+ *
+ * Returns: (transfer full): a new `GrantOAuth2Session`
+ */
+GrantOAuth2Session *
+grant_oauth2_session_new_for_provider_object (GrantProvider *provider,
+                                              const char    *client_id,
+                                              const char    *client_secret)
+{
+  GrantOAuth2Session *self;
+
+  g_return_val_if_fail (GRANT_IS_PROVIDER (provider), NULL);
+
+  self = grant_oauth2_session_new (client_id, client_secret);
+  grant_provider_configure_oauth2_session (provider, self);
+  return self;
+}
+
+/**
+ * grant_oauth2_session_new_for_provider:
+ * @provider_id: a provider id, such as `github`
+ * @client_id: the client identifier the provider issued
+ * @client_secret: (nullable): the client secret
+ * @error: return location for a #GError
+ *
+ * Creates a session for a provider known to the default
+ * [class@ProviderRegistry]; see
+ * [ctor@OAuth2Session.new_for_provider_object].
+ *
+ * Returns: (transfer full): a new `GrantOAuth2Session`, or %NULL with
+ *   %GRANT_ERROR_INVALID_ARGUMENT if no OAuth 2 provider has that id
+ */
+GrantOAuth2Session *
+grant_oauth2_session_new_for_provider (const char  *provider_id,
+                                       const char  *client_id,
+                                       const char  *client_secret,
+                                       GError     **error)
+{
+  g_autoptr(GrantProvider) provider = NULL;
+
+  g_return_val_if_fail (provider_id != NULL, NULL);
+
+  provider = lookup_provider (provider_id, GRANT_PROVIDER_PROTOCOLS_OAUTH2, error);
+  if (provider == NULL)
+    return NULL;
+  return grant_oauth2_session_new_for_provider_object (provider, client_id, client_secret);
 }
 
 /**
@@ -1012,6 +1154,12 @@ grant_oauth2_session_set_code_verifier (GrantOAuth2Session *self,
   set_string (self, &self->code_verifier, code_verifier, PROP_CODE_VERIFIER);
 }
 
+static char *
+join_scope (GrantOAuth2Session *self)
+{
+  return g_strjoinv (self->scope_separator, self->scope);
+}
+
 static int
 compare_keys (gconstpointer a,
               gconstpointer b)
@@ -1073,7 +1221,8 @@ check_transport (GrantOAuth2Session  *self,
 /**
  * grant_oauth2_session_authorization_url:
  * @self: a `GrantOAuth2Session`
- * @url: the authorization endpoint
+ * @url: (nullable): the authorization endpoint, or %NULL for
+ *   [property@OAuth2Session:authorization-endpoint]
  * @state: (nullable): the state to send, or %NULL for a new random one;
  *   either way it is kept for the check of the response
  * @extra_params: (nullable) (element-type utf8 utf8): more parameters, such
@@ -1101,8 +1250,17 @@ grant_oauth2_session_authorization_url (GrantOAuth2Session  *self,
   gboolean code_flow;
 
   g_return_val_if_fail (GRANT_IS_OAUTH2_SESSION (self), NULL);
-  g_return_val_if_fail (url != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (url == NULL)
+    url = self->authorization_url;
+  if (url == NULL)
+    {
+      g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                           "No authorization endpoint is known; pass one, or set "
+                           "“authorization-endpoint”");
+      return NULL;
+    }
 
   if (self->client_type != GRANT_CLIENT_TYPE_WEB_APPLICATION &&
       self->client_type != GRANT_CLIENT_TYPE_MOBILE_APPLICATION)
@@ -1128,7 +1286,7 @@ grant_oauth2_session_authorization_url (GrantOAuth2Session  *self,
     grant_params_add (params, "redirect_uri", self->redirect_uri);
   if (self->scope != NULL && self->scope[0] != NULL)
     {
-      g_autofree char *scope = grant_scope_join ((const char * const *) self->scope);
+      g_autofree char *scope = join_scope (self);
       grant_params_add (params, "scope", scope);
     }
   grant_params_add (params, "state", self->state);
@@ -1750,7 +1908,7 @@ fetch_token_call_new (GrantOAuth2Session  *self,
       grant_params_add (grant, "grant_type", "client_credentials");
       if (self->scope != NULL && self->scope[0] != NULL)
         {
-          g_autofree char *scope = grant_scope_join ((const char * const *) self->scope);
+          g_autofree char *scope = join_scope (self);
           grant_params_add (grant, "scope", scope);
         }
       break;
@@ -1767,7 +1925,9 @@ fetch_token_call_new (GrantOAuth2Session  *self,
       return NULL;
     }
 
-  if (token_url != NULL && self->token_url == NULL)
+  if (token_url == NULL)
+    token_url = self->token_url;
+  else if (self->token_url == NULL)
     set_string (self, &self->token_url, token_url, PROP_TOKEN_URL);
   return token_call_new (self, CALL_ACCESS, token_url, grant, extra_params, error);
 }
@@ -1775,7 +1935,8 @@ fetch_token_call_new (GrantOAuth2Session  *self,
 /**
  * grant_oauth2_session_fetch_token:
  * @self: a `GrantOAuth2Session`
- * @token_url: the token endpoint
+ * @token_url: (nullable): the token endpoint, or %NULL for
+ *   [property@OAuth2Session:token-url]
  * @authorization_response: (nullable): the whole URL the provider
  *   redirected the user to; its `state`, `error` and `iss` are checked
  * @code: (nullable): the authorization code, when the application read it
@@ -1814,7 +1975,7 @@ grant_oauth2_session_fetch_token (GrantOAuth2Session  *self,
 /**
  * grant_oauth2_session_fetch_token_async:
  * @self: a `GrantOAuth2Session`
- * @token_url: the token endpoint
+ * @token_url: (nullable): the token endpoint
  * @authorization_response: (nullable): the URL the provider redirected to
  * @code: (nullable): the authorization code
  * @extra_params: (nullable) (element-type utf8 utf8): more body parameters
@@ -1885,10 +2046,12 @@ password_call_new (GrantOAuth2Session  *self,
   grant_params_add (grant, "password", password);
   if (self->scope != NULL && self->scope[0] != NULL)
     {
-      g_autofree char *scope = grant_scope_join ((const char * const *) self->scope);
+      g_autofree char *scope = join_scope (self);
       grant_params_add (grant, "scope", scope);
     }
-  if (token_url != NULL && self->token_url == NULL)
+  if (token_url == NULL)
+    token_url = self->token_url;
+  else if (self->token_url == NULL)
     set_string (self, &self->token_url, token_url, PROP_TOKEN_URL);
   return token_call_new (self, CALL_ACCESS, token_url, grant, extra_params, error);
 }
@@ -1896,7 +2059,7 @@ password_call_new (GrantOAuth2Session  *self,
 /**
  * grant_oauth2_session_fetch_token_with_password:
  * @self: a `GrantOAuth2Session`
- * @token_url: the token endpoint
+ * @token_url: (nullable): the token endpoint
  * @username: the resource owner's username
  * @password: the resource owner's password
  * @extra_params: (nullable) (element-type utf8 utf8): more body parameters
@@ -1930,7 +2093,7 @@ grant_oauth2_session_fetch_token_with_password (GrantOAuth2Session  *self,
 /**
  * grant_oauth2_session_fetch_token_with_password_async:
  * @self: a `GrantOAuth2Session`
- * @token_url: the token endpoint
+ * @token_url: (nullable): the token endpoint
  * @username: the resource owner's username
  * @password: the resource owner's password
  * @extra_params: (nullable) (element-type utf8 utf8): more body parameters
@@ -2047,7 +2210,7 @@ static gboolean
 can_refresh_locked (GrantOAuth2Session *self)
 {
   if (self->token != NULL && grant_token_get_refresh_token (self->token) != NULL)
-    return self->token_url != NULL;
+    return self->token_url != NULL || self->refresh_url != NULL;
   /* A backend client "refreshes" by asking for a new token. */
   return self->client_type == GRANT_CLIENT_TYPE_BACKEND_APPLICATION && self->token_url != NULL;
 }
@@ -2060,7 +2223,7 @@ refresh_call_new (GrantOAuth2Session  *self,
 {
   g_autoptr(GPtrArray) grant = grant_params_new ();
   g_autofree char *refresh_token = NULL;
-  const char *url = token_url ? token_url : self->token_url;
+  const char *url = token_url ? token_url : self->refresh_url ? self->refresh_url : self->token_url;
 
   ensure_loaded_sync (self, NULL);
   g_mutex_lock (&self->lock);
@@ -2199,7 +2362,7 @@ set_expired_error_locked (GrantOAuth2Session  *self,
     g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_TOKEN_EXPIRED,
                          "The access token has expired and automatic refresh is off; "
                          "refresh it, or turn on “auto-refresh”");
-  else if (self->token_url == NULL)
+  else if (self->token_url == NULL && self->refresh_url == NULL)
     g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_TOKEN_EXPIRED,
                          "The access token has expired and no token endpoint is known "
                          "to refresh it; set “token-url”");

@@ -117,6 +117,18 @@ GrantOAuth2Session *grant_oauth2_session_new_for_client_type     (GrantClientTyp
                                                                   const char          *client_id,
                                                                   const char          *client_secret);
 
+typedef struct _GrantProvider GrantProvider;
+
+GRANT_AVAILABLE_IN_ALL
+GrantOAuth2Session *grant_oauth2_session_new_for_provider        (const char          *provider_id,
+                                                                  const char          *client_id,
+                                                                  const char          *client_secret,
+                                                                  GError             **error);
+GRANT_AVAILABLE_IN_ALL
+GrantOAuth2Session *grant_oauth2_session_new_for_provider_object (GrantProvider       *provider,
+                                                                  const char          *client_id,
+                                                                  const char          *client_secret);
+
 GRANT_AVAILABLE_IN_ALL
 SoupSession        *grant_oauth2_session_get_soup_session        (GrantOAuth2Session  *self);
 GRANT_AVAILABLE_IN_ALL

@@ -24,5 +24,7 @@
 #include "grant-memory-store.h"
 #include "grant-file-store.h"
 #include "grant-secret-store.h"
+#include "grant-provider.h"
+#include "grant-provider-registry.h"
 
 #undef _GRANT_INSIDE

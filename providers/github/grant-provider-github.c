@@ -1,0 +1,89 @@
+/* grant-provider-github.c: GitHub
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <gio/gio.h>
+
+#include "grant.h"
+
+/*
+ * GitHub's OAuth apps: authorization code (PKCE S256 is supported), no
+ * refresh tokens unless the app opts into expiring tokens. Without
+ * "Accept: application/json" its token endpoint answers form-encoded
+ * (Grant always asks for JSON and reads either), and it reports granted
+ * scopes comma-separated ("repo,gist"), which Grant reads as a list. It
+ * also answers a refused code with HTTP 200 and an "error" member, which
+ * Grant treats as the error it is.
+ */
+
+#define GRANT_TYPE_PROVIDER_GITHUB (grant_provider_github_get_type ())
+G_DECLARE_FINAL_TYPE (GrantProviderGithub, grant_provider_github, GRANT, PROVIDER_GITHUB, GrantProvider)
+
+struct _GrantProviderGithub
+{
+  GrantProvider parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (GrantProviderGithub, grant_provider_github, GRANT_TYPE_PROVIDER)
+
+static void
+grant_provider_github_constructed (GObject *object)
+{
+  const char *scopes[] = { "read:user", NULL };
+
+  G_OBJECT_CLASS (grant_provider_github_parent_class)->constructed (object);
+
+  g_object_set (object,
+                "id", "github",
+                "display-name", "GitHub",
+                "protocols", GRANT_PROVIDER_PROTOCOLS_OAUTH2,
+                "authorization-url", "https://github.com/login/oauth/authorize",
+                "token-url", "https://github.com/login/oauth/access_token",
+                "device-authorization-url", "https://github.com/login/device/code",
+                "userinfo-url", "https://api.github.com/user",
+                "default-scopes", scopes,
+                "scope-separator", " ",
+                "client-auth", GRANT_CLIENT_AUTH_POST,
+                "pkce-method", GRANT_PKCE_METHOD_S256,
+                "documentation-url", "https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps",
+                NULL);
+}
+
+static void
+grant_provider_github_class_init (GrantProviderGithubClass *klass)
+{
+  G_OBJECT_CLASS (klass)->constructed = grant_provider_github_constructed;
+}
+
+static void
+grant_provider_github_init (GrantProviderGithub *self)
+{
+}
+
+G_MODULE_EXPORT void g_io_module_load (GIOModule *module);
+G_MODULE_EXPORT void g_io_module_unload (GIOModule *module);
+G_MODULE_EXPORT char **g_io_module_query (void);
+
+void
+g_io_module_load (GIOModule *module)
+{
+  /* Types registered statically must stay: the module is never unloaded. */
+  g_type_module_use (G_TYPE_MODULE (module));
+  grant_provider_ensure_extension_point ();
+  g_io_extension_point_implement (GRANT_PROVIDER_EXTENSION_POINT_NAME,
+                                  GRANT_TYPE_PROVIDER_GITHUB, "github", 10);
+}
+
+void
+g_io_module_unload (GIOModule *module)
+{
+}
+
+char **
+g_io_module_query (void)
+{
+  char *points[] = { (char *) GRANT_PROVIDER_EXTENSION_POINT_NAME, NULL };
+
+  return g_strdupv (points);
+}
