@@ -3,6 +3,7 @@
 // written in JavaScript. Run with `gjs -m`; prints TAP.
 
 import GLib from 'gi://GLib';
+import GObject from 'gi://GObject';
 import Gio from 'gi://Gio';
 import Soup from 'gi://Soup?version=3.0';
 import Grant from 'gi://Grant?version=1';
@@ -162,6 +163,34 @@ test('/gjs/oauth2/store/memory-store-new-session-picks-up', async () => {
     assertEqual(store.list(null).length, 1, 'one stored token');
     second.logout(null);
     assertEqual(store.list(null).length, 0, 'logout deletes it');
+});
+
+test('/gjs/oauth2/provider/written-in-javascript', async () => {
+    const ClientCredentialsProvider = GObject.registerClass(
+        class ClientCredentialsProvider extends Grant.Provider {
+            vfunc_configure_oauth2_session(session) {
+                session.client_type = Grant.ClientType.BACKEND_APPLICATION;
+                session.allow_insecure_transport = true;
+                session.connect('access-token-response', (_s, response) => {
+                    const token = response.get_json();
+                    token.set_string_member('fixed_by', 'gjs provider');
+                    response.set_json(token);
+                });
+            }
+        });
+    const provider = new ClientCredentialsProvider({
+        id: 'gjs-backend', display_name: 'GJS test',
+        protocols: Grant.ProviderProtocols.OAUTH2,
+        token_url: `${base}/token`,
+        default_scopes: ['api:read'],
+    });
+    Grant.ProviderRegistry.get_default().register(provider);
+    const session = Grant.OAuth2Session.new_for_provider('gjs-backend', 'backend', 'backend-secret');
+    assertEqual(session.provider, 'gjs-backend', 'provider id on the session');
+    const token = await session.fetch_token_async(null, null, null, null, null);
+    assertEqual(token.get_extra_string('fixed_by'), 'gjs provider', 'the provider fix ran');
+    const [status] = await apiMe(session, base);
+    assertEqual(status, 200, 'api/me');
 });
 
 async function main() {

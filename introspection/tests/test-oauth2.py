@@ -230,6 +230,49 @@ class StoreTests(unittest.TestCase):
         self.assertIsNone(store.load(key, None))
 
 
+class ProviderTests(unittest.TestCase):
+    def test_a_provider_written_in_python(self):
+        """A GrantProvider subclass in Python, registered at run time, is a
+        first-class provider: new_for_provider finds it, takes its endpoints
+        and runs its compliance fix."""
+        from gi.repository import GObject
+
+        class PasswordTestProvider(Grant.Provider):
+            configured = 0
+
+            def do_configure_oauth2_session(self, session):
+                PasswordTestProvider.configured += 1
+                session.props.client_type = Grant.ClientType.LEGACY_APPLICATION
+                session.props.allow_insecure_transport = True
+
+                def fix(session, response):
+                    token = response.get_json()
+                    token.set_string_member("fixed_by", "python provider")
+                    response.set_json(token)
+                session.connect("access-token-response", fix)
+
+        provider = PasswordTestProvider(id="python-password", display_name="Python test",
+                                        protocols=Grant.ProviderProtocols.OAUTH2,
+                                        token_url=base + "/token",
+                                        client_auth=Grant.ClientAuth.BASIC,
+                                        default_scopes=["read"])
+        Grant.ProviderRegistry.get_default().register(provider)
+
+        session = Grant.OAuth2Session.new_for_provider("python-password", "legacy-client", "legacy-secret")
+        self.assertEqual(PasswordTestProvider.configured, 1)
+        self.assertEqual(session.props.token_url, base + "/token")
+        self.assertEqual(session.props.provider, "python-password")
+        token = session.fetch_token_with_password(None, "alice", "wonderland", None, None)
+        self.assertEqual(token["fixed_by"], "python provider")
+        self.assertEqual(list(token.props.scope), ["read"])
+        status, me = api_me(session)
+        self.assertEqual(status, 200)
+
+        ids = [p.props.id for p in Grant.ProviderRegistry.get_default().list()]
+        self.assertIn("python-password", ids)
+        self.assertIn("github", ids)          # a module, from GRANT_PROVIDER_PATH
+
+
 class TokenTests(unittest.TestCase):
     def test_token_reads_like_a_dict(self):
         token = Grant.Token.from_dict({"access_token": "a", "expires_in": "60",
