@@ -69,6 +69,33 @@ class SignTests(unittest.TestCase):
         self.assertIn("client key", r.stderr)
 
 
+class ProvidersCommandTests(unittest.TestCase):
+    def test_list_shows_the_modules(self):
+        r = run("providers")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        line = [l for l in r.stdout.splitlines() if l.startswith("github ")]
+        self.assertEqual(len(line), 1, r.stdout)
+        self.assertIn("GitHub", line[0])
+        self.assertIn("https://github.com/login/oauth/access_token", line[0])
+
+    def test_show_one(self):
+        r = run("providers", "show", "github")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(r.stdout.startswith("GitHub (github)"))
+        self.assertRegex(r.stdout, r"authorization +https://github.com/login/oauth/authorize")
+        self.assertRegex(r.stdout, r"PKCE +s256")
+
+    def test_unknown_provider(self):
+        r = run("providers", "show", "no-such-provider")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no-such-provider", r.stderr)
+
+    def test_no_modules_is_said(self):
+        r = run("providers", env={"GRANT_PROVIDER_PATH": "/nonexistent"})
+        # The installed directory may hold modules; either way nothing crashes.
+        self.assertIn(r.returncode, (0, 1))
+
+
 class DemoTests(unittest.TestCase):
     def test_demo_runs_the_three_legged_flow(self):
         r = run("demo")

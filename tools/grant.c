@@ -23,7 +23,8 @@ print_usage (FILE *out)
            "\n"
            "Commands:\n"
            "  oauth1 sign METHOD URL   Sign a request and print what to send\n"
-           "  demo                     Run the OAuth 1 flow against a local provider\n"
+           "  demo                     Run the OAuth flows against local providers\n"
+           "  providers [show ID]      List the providers Grant knows, or show one\n"
            "  token list               List the stored tokens\n"
            "  token show PROVIDER ACCOUNT\n"
            "                           Show a stored token (secrets masked)\n"
@@ -243,6 +244,7 @@ cmd_oauth1 (int    argc,
 }
 
 int grant_demo_main (int argc, char **argv);
+int grant_providers_main (int argc, char **argv);
 int grant_token_main (int argc, char **argv);
 
 int
@@ -262,6 +264,8 @@ main (int    argc,
     return cmd_oauth1 (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "demo"))
     return grant_demo_main (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "providers"))
+    return grant_providers_main (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "token"))
     return grant_token_main (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "version") || g_str_equal (argv[1], "--version"))
