@@ -13,7 +13,7 @@
 #include "grant-oauth1-private.h"
 #include "grant-oauth1-session.h"
 #include "grant-body-private.h"
-#include "grant-provider-registry.h"
+#include "grant-provider-registry-private.h"
 #include "grant-token-store.h"
 #include "grant-uri-private.h"
 
@@ -392,37 +392,6 @@ grant_oauth1_session_new_with_auth (GrantOAuth1 *auth,
 }
 
 
-static GrantProvider *
-lookup_provider (const char              *provider_id,
-                 GrantProviderProtocols   protocol,
-                 GError                 **error)
-{
-  GrantProviderRegistry *registry = grant_provider_registry_get_default ();
-  g_autoptr(GrantProvider) provider = grant_provider_registry_lookup (registry, provider_id);
-
-  if (provider == NULL)
-    {
-      g_autoptr(GPtrArray) known = grant_provider_registry_list (registry);
-      g_autoptr(GString) names = g_string_new (NULL);
-
-      for (guint i = 0; i < known->len; i++)
-        g_string_append_printf (names, "%s%s", i ? ", " : "",
-                                grant_provider_get_id (g_ptr_array_index (known, i)));
-      g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
-                   "No provider is called “%s”; Grant knows: %s", provider_id,
-                   names->len ? names->str : "none (are the provider modules installed?)");
-      return NULL;
-    }
-  if (!(grant_provider_get_protocols (provider) & protocol))
-    {
-      g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
-                   "The provider “%s” does not speak %s", provider_id,
-                   protocol == GRANT_PROVIDER_PROTOCOLS_OAUTH1 ? "OAuth 1.0a" : "OAuth 2");
-      return NULL;
-    }
-  return g_steal_pointer (&provider);
-}
-
 /**
  * grant_oauth1_session_new_for_provider_object:
  * @provider: a provider that speaks OAuth 1.0a
@@ -473,7 +442,7 @@ grant_oauth1_session_new_for_provider (const char  *provider_id,
 
   g_return_val_if_fail (provider_id != NULL, NULL);
 
-  provider = lookup_provider (provider_id, GRANT_PROVIDER_PROTOCOLS_OAUTH1, error);
+  provider = grant_provider_registry_lookup_for_protocol (provider_id, GRANT_PROVIDER_PROTOCOLS_OAUTH1, error);
   if (provider == NULL)
     return NULL;
   return grant_oauth1_session_new_for_provider_object (provider, client_key, client_secret, callback_uri);

@@ -5,7 +5,8 @@
 
 #include "config.h"
 
-#include "grant-provider-registry.h"
+#include "grant-error.h"
+#include "grant-provider-registry-private.h"
 
 /**
  * GrantProviderRegistry:
@@ -247,4 +248,38 @@ grant_provider_registry_list (GrantProviderRegistry *self)
 
   g_ptr_array_sort (providers, compare_ids);
   return providers;
+}
+
+/* For the sessions' new_for_provider (): the default registry's provider
+ * for @provider_id, with an error that names the known ones when there is
+ * none, or says so when it does not speak @protocol. */
+GrantProvider *
+grant_provider_registry_lookup_for_protocol (const char              *provider_id,
+                                             GrantProviderProtocols   protocol,
+                                             GError                 **error)
+{
+  GrantProviderRegistry *registry = grant_provider_registry_get_default ();
+  g_autoptr(GrantProvider) provider = grant_provider_registry_lookup (registry, provider_id);
+
+  if (provider == NULL)
+    {
+      g_autoptr(GPtrArray) known = grant_provider_registry_list (registry);
+      g_autoptr(GString) names = g_string_new (NULL);
+
+      for (guint i = 0; i < known->len; i++)
+        g_string_append_printf (names, "%s%s", i ? ", " : "",
+                                grant_provider_get_id (g_ptr_array_index (known, i)));
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                   "No provider is called “%s”; Grant knows: %s", provider_id,
+                   names->len ? names->str : "none (are the provider modules installed?)");
+      return NULL;
+    }
+  if (!(grant_provider_get_protocols (provider) & protocol))
+    {
+      g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                   "The provider “%s” does not speak %s", provider_id,
+                   protocol == GRANT_PROVIDER_PROTOCOLS_OAUTH1 ? "OAuth 1.0a" : "OAuth 2");
+      return NULL;
+    }
+  return g_steal_pointer (&provider);
 }
