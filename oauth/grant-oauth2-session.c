@@ -833,7 +833,10 @@ grant_oauth2_session_class_init (GrantOAuth2SessionClass *klass)
    * @self: the session
    * @request: the request, to change in place; the token is placed after
    *
-   * Emitted before a request is sent with the token.
+   * Emitted before a request is sent with the token: once per send, so
+   * a request that is sent again after a refresh comes back to the
+   * handlers as the application gave it, with the new token in
+   * [property@OAuth2Session:token].
    */
   signals[SIGNAL_PROTECTED_REQUEST] =
     g_signal_new ("protected-request", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -2767,16 +2770,24 @@ grant_oauth2_session_logout (GrantOAuth2Session  *self,
 
 /* One request sent with the token, possibly twice (after a 401). */
 typedef struct {
-  SoupMessage    *message;
-  GBytes         *body;
-  char           *content_type;
-  GUri           *base_uri;
-  GUri           *origin;
-  char           *used_token;
-  GrantSendFlags  flags;
-  gboolean        prepared;
-  gboolean        retried;
-  gulong          restarted_id;
+  SoupMessage        *message;
+  GBytes             *body;
+  char               *content_type;
+  GUri               *base_uri;
+  GUri               *origin;
+  char               *used_token;
+  GrantSendFlags      flags;
+  gboolean            prepared;
+  gboolean            retried;
+  gulong              restarted_id;
+
+  /* The request as the application gave it: every send starts again
+   * from here, so a hook that put the token in the request itself (Slack,
+   * Instagram) puts the refreshed one in a resend. */
+  GUri               *app_uri;
+  char               *app_method;
+  SoupMessageHeaders *app_headers;
+  GBytes             *app_body;
 } ProtectedCall;
 
 static void
@@ -2792,6 +2803,10 @@ protected_call_free (gpointer data)
   g_clear_pointer (&call->base_uri, g_uri_unref);
   g_clear_pointer (&call->origin, g_uri_unref);
   wipe_free (call->used_token);
+  g_clear_pointer (&call->app_uri, g_uri_unref);
+  g_free (call->app_method);
+  g_clear_pointer (&call->app_headers, soup_message_headers_unref);
+  g_clear_pointer (&call->app_body, g_bytes_unref);
   g_free (call);
 }
 
@@ -2810,6 +2825,45 @@ protected_call_new (SoupMessage    *message,
   return call;
 }
 
+static void
+copy_headers (SoupMessageHeaders *from,
+              SoupMessageHeaders *to)
+{
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  soup_message_headers_clear (to);
+  soup_message_headers_iter_init (&iter, from);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    soup_message_headers_append (to, name, value);
+}
+
+/* Puts the message back as the application gave it (see app_uri). */
+static void
+protected_call_restore (ProtectedCall *call)
+{
+  SoupMessageHeaders *headers = soup_message_get_request_headers (call->message);
+
+  if (call->app_uri == NULL)
+    {
+      call->app_uri = g_uri_ref (soup_message_get_uri (call->message));
+      call->app_method = g_strdup (soup_message_get_method (call->message));
+      call->app_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+      copy_headers (headers, call->app_headers);
+      call->app_body = call->body ? g_bytes_ref (call->body) : NULL;
+      return;
+    }
+
+  soup_message_set_uri (call->message, call->app_uri);
+  soup_message_set_method (call->message, call->app_method);
+  copy_headers (call->app_headers, headers);
+  g_clear_pointer (&call->body, g_bytes_unref);
+  call->body = call->app_body ? g_bytes_ref (call->app_body) : NULL;
+  g_free (call->content_type);
+  call->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
+  g_clear_pointer (&call->base_uri, g_uri_unref);
+}
+
 /* Credentials stay with the origin the request was meant for: libsoup
  * drops Authorization on a cross-origin redirect already, and a body that
  * carried the token goes on without it. */
@@ -2825,7 +2879,7 @@ on_protected_restarted (SoupMessage   *message,
     soup_message_set_request_body_from_bytes (message, call->content_type, call->body);
 }
 
-/* Runs the protected-request hook (once, and only when someone listens),
+/* Runs the protected-request hook (on every send, when someone listens),
  * so that what the handlers left is what is sent. */
 static gboolean
 protected_call_run_hook (GrantOAuth2Session  *self,
@@ -2880,7 +2934,8 @@ protected_call_run_hook (GrantOAuth2Session  *self,
   return TRUE;
 }
 
-/* Runs the hook the first time, then places the current token. */
+/* Runs the hook on the request as the application gave it, then places
+ * the current token: the first send, and a resend after a refresh. */
 static gboolean
 protected_call_prepare (GrantOAuth2Session  *self,
                         ProtectedCall       *call,
@@ -2890,11 +2945,12 @@ protected_call_prepare (GrantOAuth2Session  *self,
   g_autofree char *token_type = NULL;
   gboolean bearer = TRUE;
 
+  protected_call_restore (call);
+  if (!protected_call_run_hook (self, call, error))
+    return FALSE;
   if (!call->prepared)
     {
       call->prepared = TRUE;
-      if (!protected_call_run_hook (self, call, error))
-        return FALSE;
       call->origin = g_uri_ref (call->base_uri);
       call->restarted_id = g_signal_connect (call->message, "restarted",
                                              G_CALLBACK (on_protected_restarted), call);

@@ -3599,6 +3599,64 @@ test_hook_protected_request (gconstpointer user_data)
   g_free (hook.new_url);
 }
 
+static void
+on_protected_request_copy_token (GrantOAuth2Session *session,
+                                 GrantRequest       *request,
+                                 gpointer            user_data)
+{
+  gint *calls = user_data;
+  g_autoptr(GrantToken) token = NULL;
+  SoupMessageHeaders *headers = grant_request_get_headers (request);
+
+  (*calls)++;
+  /* Each send starts from the application's request: nothing the
+   * previous send added is left. */
+  g_assert_null (soup_message_headers_get_one (headers, "Authorization"));
+  g_assert_null (soup_message_headers_get_one (headers, "X-Hook-Token"));
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "X-App"), ==, "kept");
+  g_object_get (session, "token", &token, NULL);
+  soup_message_headers_append (headers, "X-Hook-Token", grant_token_get_access_token (token));
+}
+
+/* A hook that puts the token in the request itself (as Slack's and
+ * Instagram's fixes do) runs again on the resend after a 401, and so
+ * carries the refreshed token, not the revoked one. */
+static void
+test_hook_protected_request_resend (gconstpointer user_data)
+{
+  const TestCase *tc = user_data;
+  static const Provider provider = {
+    .reject_token = OLD_ACCESS,
+    .challenge = CHALLENGE_INVALID_TOKEN,
+  };
+  g_autoptr(FaultServer) fs = fault_server_new (respond_provider, &provider);
+  g_autoptr(GrantOAuth2Session) session = session_new (fs);
+  g_autoptr(SoupMessage) message = NULL;
+  g_autofree char *url = fault_server_url (fs, "/resource");
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(GError) error = NULL;
+  gint calls = 0;
+
+  g_signal_connect (session, "protected-request", G_CALLBACK (on_protected_request_copy_token), &calls);
+  session_set_fresh_token (session);
+  message = soup_message_new ("GET", url);
+  soup_message_headers_append (soup_message_get_request_headers (message), "X-App", "kept");
+  response = do_send (session, tc->mode, message, NULL, GRANT_SEND_NONE, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (response);
+  g_assert_cmpint (calls, ==, 2);
+  g_assert_cmpuint (soup_message_get_status (message), ==, 200);
+  g_assert_cmpmem (g_bytes_get_data (response, NULL), g_bytes_get_size (response),
+                   "resource:" NEW_ACCESS_1, strlen ("resource:" NEW_ACCESS_1));
+  g_assert_cmpuint (fault_server_count_path (fs, "/resource"), ==, 2);
+  g_assert_cmpstr (soup_message_headers_get_one (fault_server_request_on (fs, "/resource", 0)->headers,
+                                                 "X-Hook-Token"), ==, OLD_ACCESS);
+  g_assert_cmpstr (soup_message_headers_get_one (fault_server_request_on (fs, "/resource", 1)->headers,
+                                                 "X-Hook-Token"), ==, NEW_ACCESS_1);
+  g_assert_cmpstr (fault_server_request_on (fs, "/resource", 1)->token, ==, NEW_ACCESS_1);
+}
+
 /* ------------------------------------------------------------------ */
 /* 14. Timeouts and cancellation                                        */
 /* ------------------------------------------------------------------ */
@@ -4298,6 +4356,8 @@ main (int   argc,
   add_both_modes ("hooks", "refresh-token-response-unwraps-envelope", NULL, test_hook_refresh_token_response);
   add_both_modes ("hooks", "protected-request-header-and-url-token-placed-after/header",
                   GINT_TO_POINTER (GRANT_TOKEN_PLACEMENT_HEADER), test_hook_protected_request);
+  add_both_modes ("hooks", "protected-request-runs-again-on-resend-with-new-token", NULL,
+                  test_hook_protected_request_resend);
   add_both_modes ("hooks", "protected-request-header-and-url-token-placed-after/query",
                   GINT_TO_POINTER (GRANT_TOKEN_PLACEMENT_QUERY), test_hook_protected_request);
 
