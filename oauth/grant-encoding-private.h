@@ -46,5 +46,10 @@ GHashTable *grant_params_to_hash_table          (GPtrArray  *params);
 char       *grant_uri_requote                   (const char *uri);
 char       *grant_uri_append_params             (const char *uri,
                                                  GPtrArray  *params);
+char       *grant_uri_get_param                 (const char *uri,
+                                                 const char *name);
+char       *grant_uri_set_param                 (const char *uri,
+                                                 const char *name,
+                                                 const char *value);
 
 G_END_DECLS

@@ -391,3 +391,123 @@ grant_uri_append_params (const char *uri,
     g_string_append (out, hash);
   return g_string_free (out, FALSE);
 }
+
+/* Where the query of @uri starts (after "?") and ends (at "#" or the
+ * end); FALSE when it has none. */
+static gboolean
+uri_query_bounds (const char  *uri,
+                  const char **start,
+                  const char **end)
+{
+  const char *hash = strchr (uri, '#');
+  gsize base_len = hash ? (gsize) (hash - uri) : strlen (uri);
+  const char *question = memchr (uri, '?', base_len);
+
+  if (question == NULL)
+    return FALSE;
+  *start = question + 1;
+  *end = uri + base_len;
+  return TRUE;
+}
+
+/* Whether the query piece [@start, @end) is named @name. */
+static gboolean
+query_piece_is (const char *start,
+                const char *end,
+                const char *name)
+{
+  const char *eq = memchr (start, '=', end - start);
+  g_autofree char *piece_name = grant_form_unescape (start, eq ? eq : end);
+
+  return g_strcmp0 (piece_name, name) == 0;
+}
+
+/* The first value of @name in the query of @uri, form-decoded; NULL when
+ * there is none (or it does not decode). */
+char *
+grant_uri_get_param (const char *uri,
+                     const char *name)
+{
+  const char *start, *end;
+
+  if (!uri_query_bounds (uri, &start, &end))
+    return NULL;
+  for (const char *p = start; p < end;)
+    {
+      const char *amp = memchr (p, '&', end - p);
+      const char *piece_end = amp ? amp : end;
+
+      if (piece_end > p && query_piece_is (p, piece_end, name))
+        {
+          const char *eq = memchr (p, '=', piece_end - p);
+
+          return eq ? grant_form_unescape (eq + 1, piece_end) : g_strdup ("");
+        }
+      p = piece_end + 1;
+    }
+  return NULL;
+}
+
+/* @uri with the first @name parameter of its query set to @value and any
+ * other removed (all of them when @value is NULL), or @value added at the
+ * end. The other parameters are kept byte for byte. */
+char *
+grant_uri_set_param (const char *uri,
+                     const char *name,
+                     const char *value)
+{
+  const char *start, *end;
+  const char *hash = strchr (uri, '#');
+  gboolean placed = FALSE;
+  GString *out;
+
+  if (!uri_query_bounds (uri, &start, &end))
+    {
+      g_autoptr(GPtrArray) params = grant_params_new ();
+
+      if (value != NULL)
+        grant_params_add (params, name, value);
+      return grant_uri_append_params (uri, params);
+    }
+
+  out = g_string_new_len (uri, start - uri);
+  for (const char *p = start; p < end;)
+    {
+      const char *amp = memchr (p, '&', end - p);
+      const char *piece_end = amp ? amp : end;
+
+      if (piece_end > p)
+        {
+          gboolean named = query_piece_is (p, piece_end, name);
+
+          if (!named || (value != NULL && !placed))
+            {
+              if (out->str[out->len - 1] != '?')
+                g_string_append_c (out, '&');
+              if (named)
+                {
+                  grant_string_append_form_encoded (out, name);
+                  g_string_append_c (out, '=');
+                  grant_string_append_form_encoded (out, value);
+                  placed = TRUE;
+                }
+              else
+                g_string_append_len (out, p, piece_end - p);
+            }
+        }
+      p = piece_end + 1;
+    }
+  if (value != NULL && !placed)
+    {
+      if (out->str[out->len - 1] != '?')
+        g_string_append_c (out, '&');
+      grant_string_append_form_encoded (out, name);
+      g_string_append_c (out, '=');
+      grant_string_append_form_encoded (out, value);
+    }
+  if (out->str[out->len - 1] == '?')
+    g_string_truncate (out, out->len - 1);
+  if (hash != NULL)
+    g_string_append (out, hash);
+  return g_string_free (out, FALSE);
+}

@@ -316,6 +316,54 @@ grant_request_get_form (GrantRequest *self)
 }
 
 /**
+ * grant_request_get_query_value:
+ * @self: a `GrantRequest`
+ * @name: a query parameter
+ *
+ * Reads one parameter of the URL's query, decoded (`+` is a space). An
+ * API that wants the token as a parameter (`access_token=…`) is served by
+ * checking for it here and adding it with
+ * [method@Request.set_query_value].
+ *
+ * Returns: (transfer full) (nullable): its first value (empty when the
+ *   parameter has no `=`), or %NULL when the query does not have it
+ */
+char *
+grant_request_get_query_value (GrantRequest *self,
+                               const char   *name)
+{
+  g_return_val_if_fail (GRANT_IS_REQUEST (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return grant_uri_get_param (self->uri, name);
+}
+
+/**
+ * grant_request_set_query_value:
+ * @self: a `GrantRequest`
+ * @name: a query parameter
+ * @value: (nullable): its new value, or %NULL to remove the parameter
+ *
+ * Changes one parameter of the URL's query: its first occurrence takes
+ * @value and any others go, or it is added at the end. The rest of the
+ * URL is kept as it was, byte for byte.
+ */
+void
+grant_request_set_query_value (GrantRequest *self,
+                               const char   *name,
+                               const char   *value)
+{
+  char *uri;
+
+  g_return_if_fail (GRANT_IS_REQUEST (self));
+  g_return_if_fail (name != NULL);
+
+  uri = grant_uri_set_param (self->uri, name, value);
+  g_free (self->uri);
+  self->uri = uri;
+}
+
+/**
  * grant_request_set_json_body:
  * @self: a `GrantRequest`
  * @object: the body

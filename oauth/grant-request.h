@@ -52,6 +52,13 @@ void                grant_request_set_form_value    (GrantRequest       *self,
 GRANT_AVAILABLE_IN_ALL
 JsonObject         *grant_request_get_form          (GrantRequest       *self);
 GRANT_AVAILABLE_IN_ALL
+char               *grant_request_get_query_value   (GrantRequest       *self,
+                                                     const char         *name);
+GRANT_AVAILABLE_IN_ALL
+void                grant_request_set_query_value   (GrantRequest       *self,
+                                                     const char         *name,
+                                                     const char         *value);
+GRANT_AVAILABLE_IN_ALL
 void                grant_request_set_json_body     (GrantRequest       *self,
                                                      JsonObject         *object);
 

@@ -1552,6 +1552,52 @@ test_request_set_form_value (void)
   }
 }
 
+/* A token parameter (Slack's, Instagram's) goes into the URL without
+ * touching what the application wrote there. */
+static void
+test_request_query_value (void)
+{
+  static const struct {
+    const char *uri;
+    const char *name;
+    const char *value;
+    const char *expected;
+  } cases[] = {
+    { "https://api.example/me", "access_token", "a b/c", "https://api.example/me?access_token=a+b%2Fc" },
+    { "https://api.example/me?", "token", "t", "https://api.example/me?token=t" },
+    { "https://api.example/me?fields=id,name&x=%7e", "token", "t",
+      "https://api.example/me?fields=id,name&x=%7e&token=t" },
+    { "https://api.example/me?token=&a=1&token=old#frag", "token", "new",
+      "https://api.example/me?token=new&a=1#frag" },
+    { "https://api.example/me?a=1&token=old&b=2", "token", NULL, "https://api.example/me?a=1&b=2" },
+    { "https://api.example/me?token=old", "token", NULL, "https://api.example/me" },
+    { "https://api.example/me?a=1#x?token=1", "token", "t", "https://api.example/me?a=1&token=t#x?token=1" },
+    { "https://api.example/me?to%6Ben=old", "token", "t", "https://api.example/me?token=t" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GrantRequest) request = grant_request_new ("GET", cases[i].uri);
+      g_autofree char *read_back = NULL;
+
+      grant_request_set_query_value (request, cases[i].name, cases[i].value);
+      g_assert_cmpstr (grant_request_get_uri (request), ==, cases[i].expected);
+      read_back = grant_request_get_query_value (request, cases[i].name);
+      g_assert_cmpstr (read_back, ==, cases[i].value);
+    }
+
+  {
+    g_autoptr(GrantRequest) request = grant_request_new ("GET", "https://api.example/me?flag&q=a+b%26c#q=no");
+    g_autofree char *flag = grant_request_get_query_value (request, "flag");
+    g_autofree char *q = grant_request_get_query_value (request, "q");
+    g_autofree char *absent = grant_request_get_query_value (request, "fragment");
+
+    g_assert_cmpstr (flag, ==, "");
+    g_assert_cmpstr (q, ==, "a b&c");
+    g_assert_null (absent);
+  }
+}
+
 static void
 test_request_get_form (void)
 {
@@ -1799,6 +1845,7 @@ main (int argc, char *argv[])
   add_test ("/oauth2/transport/env-vars", test_transport_env_vars);
 
   add_test ("/oauth2/request/set-form-value", test_request_set_form_value);
+  add_test ("/oauth2/request/query-value", test_request_query_value);
   add_test ("/oauth2/request/get-form", test_request_get_form);
   add_test ("/oauth2/request/set-json-body", test_request_set_json_body);
   add_test ("/oauth2/response/json-and-status", test_response_json_and_status);

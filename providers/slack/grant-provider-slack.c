@@ -45,54 +45,16 @@ struct _GrantProviderSlack
 
 G_DEFINE_FINAL_TYPE (GrantProviderSlack, grant_provider_slack, GRANT_TYPE_PROVIDER)
 
-/* Whether the query of @uri has @name with a non-empty value (an empty
- * one counts as none, as in requests-oauthlib, whose parse_qs drops it). */
+/* Whether the request's query already has @name with a non-empty value
+ * (an empty one counts as none, as in requests-oauthlib, whose parse_qs
+ * drops it). */
 static gboolean
-query_has_value (const char *uri,
-                 const char *name)
+query_has_value (GrantRequest *request,
+                 const char   *name)
 {
-  const char *query = strchr (uri, '?');
-  const char *fragment = strchr (uri, '#');
-  GUriParamsIter iter;
-  char *key = NULL, *value = NULL;
-  gboolean found = FALSE;
-  gssize length;
+  g_autofree char *value = grant_request_get_query_value (request, name);
 
-  if (query == NULL || (fragment != NULL && fragment < query))
-    return FALSE;
-  query++;
-  length = fragment ? fragment - query : -1;
-
-  g_uri_params_iter_init (&iter, query, length, "&", G_URI_PARAMS_WWW_FORM);
-  while (!found && g_uri_params_iter_next (&iter, &key, &value, NULL))
-    {
-      found = g_strcmp0 (key, name) == 0 && value != NULL && *value != '\0';
-      g_free (key);
-      g_free (value);
-    }
-  return found;
-}
-
-/* @uri with name=value added at the end of its query. */
-static char *
-uri_add_param (const char *uri,
-               const char *name,
-               const char *value)
-{
-  const char *fragment = strchr (uri, '#');
-  gsize base_len = fragment ? (gsize) (fragment - uri) : strlen (uri);
-  g_autofree char *escaped = g_uri_escape_string (value, NULL, FALSE);
-  GString *out = g_string_new_len (uri, base_len);
-  const char *query = memchr (uri, '?', base_len);
-
-  if (query == NULL)
-    g_string_append_c (out, '?');
-  else if (out->str[out->len - 1] != '?' && out->str[out->len - 1] != '&')
-    g_string_append_c (out, '&');
-  g_string_append_printf (out, "%s=%s", name, escaped);
-  if (fragment != NULL)
-    g_string_append (out, fragment);
-  return g_string_free (out, FALSE);
+  return value != NULL && *value != '\0';
 }
 
 static gboolean
@@ -114,7 +76,7 @@ on_protected_request (GrantOAuth2Session *session,
 
   if (access_token == NULL || *access_token == '\0')
     return;
-  if (query_has_value (grant_request_get_uri (request), "token"))
+  if (query_has_value (request, "token"))
     return;
 
   body = grant_request_get_body (request);
@@ -128,11 +90,7 @@ on_protected_request (GrantOAuth2Session *session,
         grant_request_set_form_value (request, "token", access_token);
     }
   else
-    {
-      g_autofree char *with_token = uri_add_param (grant_request_get_uri (request), "token", access_token);
-
-      grant_request_set_uri (request, with_token);
-    }
+    grant_request_set_query_value (request, "token", access_token);
 }
 
 static gboolean
