@@ -1397,6 +1397,12 @@ add_client_auth (GrantOAuth2Session *self,
         return;
     }
 
+  /* client_secret_basic without a secret is a public client (a desktop
+   * app registered for both, or whose secret is set later): it names
+   * itself in the body. An empty secret is a secret. */
+  if (self->client_auth == GRANT_CLIENT_AUTH_BASIC && self->client_secret == NULL)
+    method = GRANT_CLIENT_AUTH_NONE;
+
   switch (method)
     {
     case GRANT_CLIENT_AUTH_BASIC:

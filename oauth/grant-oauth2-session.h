@@ -46,7 +46,9 @@ typedef enum {
  *   secret), unless [property@OAuth2Session:include-client-id] is set, in
  *   which case the id (and the secret, when there is one) go in the body.
  * @GRANT_CLIENT_AUTH_BASIC: `client_secret_basic`: HTTP Basic, the id and
- *   secret form-encoded first (RFC 6749 §2.3.1).
+ *   secret form-encoded first (RFC 6749 §2.3.1). While the session has no
+ *   client secret (%NULL; an empty one counts as a secret), it is a public
+ *   client, as with %GRANT_CLIENT_AUTH_NONE.
  * @GRANT_CLIENT_AUTH_POST: `client_secret_post`: `client_id` and
  *   `client_secret` in the request body.
  * @GRANT_CLIENT_AUTH_NONE: a public client: `client_id` in the body and no

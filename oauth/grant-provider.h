@@ -144,4 +144,49 @@ GrantProvider          *grant_provider_new_from_issuer_finish   (GAsyncResult   
 GRANT_AVAILABLE_IN_ALL
 void                    grant_provider_ensure_extension_point (void);
 
+/**
+ * GRANT_PROVIDER_DEFINE_MODULE:
+ * @type: the provider's type, a subclass of [class@Provider]
+ * @id: the provider's id, a string
+ * @priority: the extension's priority; when two modules claim one id,
+ *   the higher wins (Grant's own modules use 10)
+ *
+ * Defines the entry points of a loadable provider module, in C: a module
+ * is one source file with its `GrantProvider` subclass and this line at
+ * the end.
+ *
+ * ```c
+ * GRANT_PROVIDER_DEFINE_MODULE (MY_TYPE_PROVIDER_EXAMPLE, "example", 10)
+ * ```
+ *
+ * The module stays loaded once loaded, since its type is registered
+ * statically; loading it again (a second registry) changes nothing.
+ */
+#define GRANT_PROVIDER_DEFINE_MODULE(type, id, priority)                          \
+  G_MODULE_EXPORT void g_io_module_load (GIOModule *module);                     \
+  G_MODULE_EXPORT void g_io_module_unload (GIOModule *module);                   \
+  G_MODULE_EXPORT char **g_io_module_query (void);                               \
+                                                                                 \
+  void                                                                           \
+  g_io_module_load (GIOModule *module)                                           \
+  {                                                                              \
+    g_type_module_use (G_TYPE_MODULE (module));                                  \
+    grant_provider_ensure_extension_point ();                                    \
+    g_io_extension_point_implement (GRANT_PROVIDER_EXTENSION_POINT_NAME,         \
+                                    (type), (id), (priority));                   \
+  }                                                                              \
+                                                                                 \
+  void                                                                           \
+  g_io_module_unload (GIOModule *module)                                         \
+  {                                                                              \
+  }                                                                              \
+                                                                                 \
+  char **                                                                        \
+  g_io_module_query (void)                                                       \
+  {                                                                              \
+    char *points[] = { (char *) GRANT_PROVIDER_EXTENSION_POINT_NAME, NULL };     \
+                                                                                 \
+    return g_strdupv (points);                                                   \
+  }
+
 G_END_DECLS

@@ -1483,6 +1483,51 @@ test_wire_post (gconstpointer user_data)
   g_assert_cmpstr (request->body, ==, expected);
 }
 
+/* client_secret_basic with no secret yet is a public client; once the
+ * secret is set, the next request authenticates with it. An empty secret
+ * is a secret. */
+static void
+test_wire_basic_without_secret (gconstpointer user_data)
+{
+  const TestCase *tc = user_data;
+  /* The secret at creation, and the one set before the exchange. */
+  static const struct {
+    const char *at_creation;
+    const char *set_later;
+    gboolean    public;
+  } steps[] = {
+    { NULL, NULL, TRUE },
+    { NULL, CLIENT_SECRET, FALSE },
+    { CLIENT_SECRET, "", FALSE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr(FaultServer) fs = fault_server_new (respond_routes, token_routes);
+      g_autoptr(GrantOAuth2Session) session = session_new (fs);
+      g_autofree char *expected = NULL;
+      g_autofree char *basic = NULL;
+      const Recorded *request;
+
+      g_object_set (session, "client-auth", GRANT_CLIENT_AUTH_BASIC, "client-secret", steps[i].at_creation, NULL);
+      g_object_set (session, "client-secret", steps[i].set_later, NULL);
+      prepare_pkce (session);
+      request = exchange_code (session, tc->mode, fs, NULL);
+      if (steps[i].public)
+        {
+          expected = expected_code_body ("&client_id=" CLIENT_ID, grant_oauth2_session_get_code_verifier (session));
+          g_assert_null (request->authorization);
+        }
+      else
+        {
+          expected = expected_code_body ("", grant_oauth2_session_get_code_verifier (session));
+          basic = basic_header (CLIENT_ID, steps[i].set_later);
+          g_assert_cmpstr (request->authorization, ==, basic);
+        }
+      g_assert_cmpstr (request->body, ==, expected);
+    }
+}
+
 /* A public client: its id, and no secret anywhere. */
 static void
 test_wire_none (gconstpointer user_data)
@@ -4220,6 +4265,8 @@ main (int   argc,
   add_one ("/oauth2/session/token-request/blocking/client-auth-basic-form-encodes-before-base64", NULL,
            test_wire_basic_form_encodes_credentials);
   add_one ("/oauth2/session/token-request/blocking/client-auth-post-id-and-secret-in-body", NULL, test_wire_post);
+  add_both_modes ("token-request", "client-auth-basic-without-secret-is-public-until-set", NULL,
+                  test_wire_basic_without_secret);
   add_one ("/oauth2/session/token-request/blocking/client-auth-none-sends-client-id-only", NULL, test_wire_none);
   add_both_modes ("token-request", "password-grant-credentials-in-body-client-in-basic", NULL,
                   test_wire_password_grant);

@@ -398,7 +398,7 @@ static const Expected expected_providers[] = {
     "https://api.twitter.com/2/oauth2/token",
     "https://api.twitter.com/2/oauth2/revoke",
     NULL, "https://api.twitter.com/2/users/me", NULL,
-    "tweet.read users.read offline.access", " ", GRANT_CLIENT_AUTH_BASIC, GRANT_CLIENT_AUTH_NONE,
+    "tweet.read users.read offline.access", " ", GRANT_CLIENT_AUTH_BASIC, GRANT_CLIENT_AUTH_BASIC,
     GRANT_PKCE_METHOD_S256,
     "https://api.twitter.com/oauth/request_token",
     "https://api.twitter.com/oauth/authorize",
@@ -431,7 +431,7 @@ static const Expected expected_providers[] = {
     "https://api.fitbit.com/oauth2/token",
     "https://api.fitbit.com/oauth2/revoke",
     NULL, "https://api.fitbit.com/1/user/-/profile.json", NULL,
-    "profile", " ", GRANT_CLIENT_AUTH_BASIC, GRANT_CLIENT_AUTH_NONE, GRANT_PKCE_METHOD_S256,
+    "profile", " ", GRANT_CLIENT_AUTH_BASIC, GRANT_CLIENT_AUTH_BASIC, GRANT_PKCE_METHOD_S256,
     NULL, NULL, NULL },
 };
 

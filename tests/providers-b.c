@@ -426,7 +426,9 @@ check_defaults (const Defaults *d)
   g_assert_cmpint (placement, ==, d->token_placement);
 }
 
-/* What a session made without a client secret (a desktop app) uses. */
+/* What a session made without a client secret (a desktop app) uses: the
+ * provider's client_secret_basic, which sends the id in the body while
+ * there is no secret. */
 static void
 check_public_client (const char      *id,
                      GrantClientAuth  client_auth,
@@ -547,7 +549,7 @@ test_slack_defaults (void)
   };
 
   check_defaults (&d);
-  check_public_client ("slack", GRANT_CLIENT_AUTH_NONE, GRANT_PKCE_METHOD_S256);
+  check_public_client ("slack", GRANT_CLIENT_AUTH_BASIC, GRANT_PKCE_METHOD_S256);
 }
 
 static GrantOAuth2Session *
@@ -1459,7 +1461,7 @@ test_spotify_defaults (void)
   };
 
   check_defaults (&d);
-  check_public_client ("spotify", GRANT_CLIENT_AUTH_NONE, GRANT_PKCE_METHOD_S256);
+  check_public_client ("spotify", GRANT_CLIENT_AUTH_BASIC, GRANT_PKCE_METHOD_S256);
 }
 
 /* No fix: a desktop app's PKCE exchange sends client_id and the verifier

@@ -155,8 +155,8 @@ grant_provider_slack_configure_oauth2_session (GrantProvider      *provider,
 {
   char *secret = NULL;
 
-  /* A public client (a desktop app has no secret to keep) uses PKCE and
-   * names itself in the body. */
+  /* A public client (a desktop app has no secret to keep) uses PKCE; it
+   * names itself in the body as client_secret_basic without a secret does. */
   g_object_get (session, "client-secret", &secret, NULL);
   if (secret != NULL)
     {
@@ -164,10 +164,7 @@ grant_provider_slack_configure_oauth2_session (GrantProvider      *provider,
       g_free (secret);
     }
   else
-    g_object_set (session,
-                  "client-auth", GRANT_CLIENT_AUTH_NONE,
-                  "pkce-method", GRANT_PKCE_METHOD_S256,
-                  NULL);
+    g_object_set (session, "pkce-method", GRANT_PKCE_METHOD_S256, NULL);
 
   g_signal_connect (session, "protected-request", G_CALLBACK (on_protected_request), NULL);
   g_signal_connect (session, "access-token-response", G_CALLBACK (on_token_response), NULL);
@@ -206,29 +203,4 @@ grant_provider_slack_init (GrantProviderSlack *self)
 {
 }
 
-G_MODULE_EXPORT void g_io_module_load (GIOModule *module);
-G_MODULE_EXPORT void g_io_module_unload (GIOModule *module);
-G_MODULE_EXPORT char **g_io_module_query (void);
-
-void
-g_io_module_load (GIOModule *module)
-{
-  /* Types registered statically must stay: the module is never unloaded. */
-  g_type_module_use (G_TYPE_MODULE (module));
-  grant_provider_ensure_extension_point ();
-  g_io_extension_point_implement (GRANT_PROVIDER_EXTENSION_POINT_NAME,
-                                  GRANT_TYPE_PROVIDER_SLACK, "slack", 10);
-}
-
-void
-g_io_module_unload (GIOModule *module)
-{
-}
-
-char **
-g_io_module_query (void)
-{
-  char *points[] = { (char *) GRANT_PROVIDER_EXTENSION_POINT_NAME, NULL };
-
-  return g_strdupv (points);
-}
+GRANT_PROVIDER_DEFINE_MODULE (GRANT_TYPE_PROVIDER_SLACK, "slack", 10)

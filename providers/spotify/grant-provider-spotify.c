@@ -3,8 +3,6 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
-#include <string.h>
-
 #include <gio/gio.h>
 
 #include "grant.h"
@@ -35,22 +33,6 @@ struct _GrantProviderSpotify
 G_DEFINE_FINAL_TYPE (GrantProviderSpotify, grant_provider_spotify, GRANT_TYPE_PROVIDER)
 
 static void
-grant_provider_spotify_configure_oauth2_session (GrantProvider      *provider,
-                                                 GrantOAuth2Session *session)
-{
-  char *secret = NULL;
-
-  g_object_get (session, "client-secret", &secret, NULL);
-  if (secret != NULL)
-    {
-      memset (secret, 0, strlen (secret));
-      g_free (secret);
-    }
-  else
-    g_object_set (session, "client-auth", GRANT_CLIENT_AUTH_NONE, NULL);
-}
-
-static void
 grant_provider_spotify_constructed (GObject *object)
 {
   const char *scopes[] = { "user-read-private", "user-read-email", NULL };
@@ -77,7 +59,6 @@ static void
 grant_provider_spotify_class_init (GrantProviderSpotifyClass *klass)
 {
   G_OBJECT_CLASS (klass)->constructed = grant_provider_spotify_constructed;
-  GRANT_PROVIDER_CLASS (klass)->configure_oauth2_session = grant_provider_spotify_configure_oauth2_session;
 }
 
 static void
@@ -85,29 +66,4 @@ grant_provider_spotify_init (GrantProviderSpotify *self)
 {
 }
 
-G_MODULE_EXPORT void g_io_module_load (GIOModule *module);
-G_MODULE_EXPORT void g_io_module_unload (GIOModule *module);
-G_MODULE_EXPORT char **g_io_module_query (void);
-
-void
-g_io_module_load (GIOModule *module)
-{
-  /* Types registered statically must stay: the module is never unloaded. */
-  g_type_module_use (G_TYPE_MODULE (module));
-  grant_provider_ensure_extension_point ();
-  g_io_extension_point_implement (GRANT_PROVIDER_EXTENSION_POINT_NAME,
-                                  GRANT_TYPE_PROVIDER_SPOTIFY, "spotify", 10);
-}
-
-void
-g_io_module_unload (GIOModule *module)
-{
-}
-
-char **
-g_io_module_query (void)
-{
-  char *points[] = { (char *) GRANT_PROVIDER_EXTENSION_POINT_NAME, NULL };
-
-  return g_strdupv (points);
-}
+GRANT_PROVIDER_DEFINE_MODULE (GRANT_TYPE_PROVIDER_SPOTIFY, "spotify", 10)

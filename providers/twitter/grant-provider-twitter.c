@@ -37,17 +37,6 @@ struct _GrantProviderTwitter
 G_DEFINE_FINAL_TYPE (GrantProviderTwitter, grant_provider_twitter, GRANT_TYPE_PROVIDER)
 
 static void
-grant_provider_twitter_configure_oauth2_session (GrantProvider      *provider,
-                                                 GrantOAuth2Session *session)
-{
-  g_autofree char *secret = NULL;
-
-  g_object_get (session, "client-secret", &secret, NULL);
-  if (secret == NULL)
-    g_object_set (session, "client-auth", GRANT_CLIENT_AUTH_NONE, NULL);
-}
-
-static void
 grant_provider_twitter_constructed (GObject *object)
 {
   const char *scopes[] = { "tweet.read", "users.read", "offline.access", NULL };
@@ -79,7 +68,6 @@ static void
 grant_provider_twitter_class_init (GrantProviderTwitterClass *klass)
 {
   G_OBJECT_CLASS (klass)->constructed = grant_provider_twitter_constructed;
-  GRANT_PROVIDER_CLASS (klass)->configure_oauth2_session = grant_provider_twitter_configure_oauth2_session;
 }
 
 static void
@@ -87,29 +75,4 @@ grant_provider_twitter_init (GrantProviderTwitter *self)
 {
 }
 
-G_MODULE_EXPORT void g_io_module_load (GIOModule *module);
-G_MODULE_EXPORT void g_io_module_unload (GIOModule *module);
-G_MODULE_EXPORT char **g_io_module_query (void);
-
-void
-g_io_module_load (GIOModule *module)
-{
-  /* Types registered statically must stay: the module is never unloaded. */
-  g_type_module_use (G_TYPE_MODULE (module));
-  grant_provider_ensure_extension_point ();
-  g_io_extension_point_implement (GRANT_PROVIDER_EXTENSION_POINT_NAME,
-                                  GRANT_TYPE_PROVIDER_TWITTER, "twitter", 10);
-}
-
-void
-g_io_module_unload (GIOModule *module)
-{
-}
-
-char **
-g_io_module_query (void)
-{
-  char *points[] = { (char *) GRANT_PROVIDER_EXTENSION_POINT_NAME, NULL };
-
-  return g_strdupv (points);
-}
+GRANT_PROVIDER_DEFINE_MODULE (GRANT_TYPE_PROVIDER_TWITTER, "twitter", 10)

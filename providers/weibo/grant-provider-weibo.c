@@ -86,29 +86,4 @@ grant_provider_weibo_init (GrantProviderWeibo *self)
 {
 }
 
-G_MODULE_EXPORT void g_io_module_load (GIOModule *module);
-G_MODULE_EXPORT void g_io_module_unload (GIOModule *module);
-G_MODULE_EXPORT char **g_io_module_query (void);
-
-void
-g_io_module_load (GIOModule *module)
-{
-  /* Types registered statically must stay: the module is never unloaded. */
-  g_type_module_use (G_TYPE_MODULE (module));
-  grant_provider_ensure_extension_point ();
-  g_io_extension_point_implement (GRANT_PROVIDER_EXTENSION_POINT_NAME,
-                                  GRANT_TYPE_PROVIDER_WEIBO, "weibo", 10);
-}
-
-void
-g_io_module_unload (GIOModule *module)
-{
-}
-
-char **
-g_io_module_query (void)
-{
-  char *points[] = { (char *) GRANT_PROVIDER_EXTENSION_POINT_NAME, NULL };
-
-  return g_strdupv (points);
-}
+GRANT_PROVIDER_DEFINE_MODULE (GRANT_TYPE_PROVIDER_WEIBO, "weibo", 10)
