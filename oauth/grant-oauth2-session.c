@@ -2844,14 +2844,26 @@ copy_headers (SoupMessageHeaders *from,
     soup_message_headers_append (to, name, value);
 }
 
-/* Puts the message back as the application gave it (see app_uri). */
+static gboolean
+protected_call_has_hook (GrantOAuth2Session *self,
+                         ProtectedCall      *call)
+{
+  return !(call->flags & GRANT_SEND_WITHHOLD_TOKEN) &&
+         g_signal_has_handler_pending (self, signals[SIGNAL_PROTECTED_REQUEST], 0, FALSE);
+}
+
+/* Puts the message back as the application gave it (see app_uri); the
+ * first time, keeps a copy of it, when there is a hook to run again. */
 static void
-protected_call_restore (ProtectedCall *call)
+protected_call_restore (GrantOAuth2Session *self,
+                        ProtectedCall      *call)
 {
   SoupMessageHeaders *headers = soup_message_get_request_headers (call->message);
 
   if (call->app_uri == NULL)
     {
+      if (!protected_call_has_hook (self, call))
+        return;
       call->app_uri = g_uri_ref (soup_message_get_uri (call->message));
       call->app_method = g_strdup (soup_message_get_method (call->message));
       call->app_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
@@ -2901,8 +2913,7 @@ protected_call_run_hook (GrantOAuth2Session  *self,
   SoupMessageHeadersIter iter;
   const char *name, *value;
 
-  if ((call->flags & GRANT_SEND_WITHHOLD_TOKEN) ||
-      !g_signal_has_handler_pending (self, signals[SIGNAL_PROTECTED_REQUEST], 0, FALSE))
+  if (!protected_call_has_hook (self, call))
     {
       call->base_uri = g_uri_ref (soup_message_get_uri (call->message));
       return TRUE;
@@ -2951,9 +2962,13 @@ protected_call_prepare (GrantOAuth2Session  *self,
   g_autofree char *token_type = NULL;
   gboolean bearer = TRUE;
 
-  protected_call_restore (call);
-  if (!protected_call_run_hook (self, call, error))
-    return FALSE;
+  /* Without a hook, a resend keeps the first send's base_uri and body. */
+  if (!call->prepared || call->app_uri != NULL)
+    {
+      protected_call_restore (self, call);
+      if (!protected_call_run_hook (self, call, error))
+        return FALSE;
+    }
   if (!call->prepared)
     {
       call->prepared = TRUE;
