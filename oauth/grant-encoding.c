@@ -450,7 +450,7 @@ grant_uri_get_param (const char *uri,
 
 /* @uri with the first @name parameter of its query set to @value and any
  * other removed (all of them when @value is NULL), or @value added at the
- * end. The other parameters are kept byte for byte. */
+ * end. The other parameters keep their encoding; empty pieces go. */
 char *
 grant_uri_set_param (const char *uri,
                      const char *name,

@@ -2969,10 +2969,16 @@ protected_call_prepare (GrantOAuth2Session  *self,
       if (!protected_call_run_hook (self, call, error))
         return FALSE;
     }
+  /* The origin credentials may go to is the one this send is for (a hook
+   * may move a resend elsewhere). */
+  if (call->origin != call->base_uri)
+    {
+      g_clear_pointer (&call->origin, g_uri_unref);
+      call->origin = g_uri_ref (call->base_uri);
+    }
   if (!call->prepared)
     {
       call->prepared = TRUE;
-      call->origin = g_uri_ref (call->base_uri);
       call->restarted_id = g_signal_connect (call->message, "restarted",
                                              G_CALLBACK (on_protected_restarted), call);
     }
@@ -3145,9 +3151,10 @@ grant_oauth2_session_send_and_read (GrantOAuth2Session  *self,
 
   for (;;)
     {
+      /* The 401's body is not the answer, whatever happens next. */
+      g_clear_pointer (&response, g_bytes_unref);
       if (!protected_call_prepare (self, call, error))
         goto out;
-      g_clear_pointer (&response, g_bytes_unref);
       response = soup_session_send_and_read (self->soup_session, message, cancellable, error);
       if (response == NULL || !protected_call_should_retry (self, call))
         break;

@@ -177,7 +177,7 @@ void                    grant_provider_ensure_extension_point (void);
   }                                                                              \
                                                                                  \
   void                                                                           \
-  g_io_module_unload (GIOModule *module)                                         \
+  g_io_module_unload (G_GNUC_UNUSED GIOModule *module)                           \
   {                                                                              \
   }                                                                              \
                                                                                  \

@@ -345,8 +345,9 @@ grant_request_get_query_value (GrantRequest *self,
  * @value: (nullable): its new value, or %NULL to remove the parameter
  *
  * Changes one parameter of the URL's query: its first occurrence takes
- * @value and any others go, or it is added at the end. The rest of the
- * URL is kept as it was, byte for byte.
+ * @value and any others go, or it is added at the end. The other
+ * parameters keep their encoding as written (empty pieces such as `&&`
+ * are dropped), and so do the path and fragment.
  */
 void
 grant_request_set_query_value (GrantRequest *self,

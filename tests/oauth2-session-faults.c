@@ -3702,6 +3702,43 @@ test_hook_protected_request_resend (gconstpointer user_data)
   g_assert_cmpstr (fault_server_request_on (fs, "/resource", 1)->token, ==, NEW_ACCESS_1);
 }
 
+static void
+on_protected_request_break_resend (GrantOAuth2Session *session G_GNUC_UNUSED,
+                                   GrantRequest       *request,
+                                   gpointer            user_data)
+{
+  gint *calls = user_data;
+
+  if (++(*calls) == 2)
+    grant_request_set_uri (request, "http://[broken/resource");
+}
+
+/* When the resend cannot be made, the caller gets the error and no body:
+ * the first answer's 401 body is not the answer. */
+static void
+test_hook_protected_request_resend_fails (gconstpointer user_data)
+{
+  const TestCase *tc = user_data;
+  static const Provider provider = {
+    .reject_token = OLD_ACCESS,
+    .challenge = CHALLENGE_INVALID_TOKEN,
+  };
+  g_autoptr(FaultServer) fs = fault_server_new (respond_provider, &provider);
+  g_autoptr(GrantOAuth2Session) session = session_new (fs);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  gint calls = 0;
+
+  g_signal_connect (session, "protected-request", G_CALLBACK (on_protected_request_break_resend), &calls);
+  session_set_fresh_token (session);
+  text = send_get (session, tc->mode, fs, "/resource", GRANT_SEND_NONE, NULL, &error);
+
+  g_assert_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT);
+  g_assert_null (text);
+  g_assert_cmpint (calls, ==, 2);
+  g_assert_cmpuint (fault_server_count_path (fs, "/resource"), ==, 1);
+}
+
 /* ------------------------------------------------------------------ */
 /* 14. Timeouts and cancellation                                        */
 /* ------------------------------------------------------------------ */
@@ -4405,6 +4442,8 @@ main (int   argc,
                   GINT_TO_POINTER (GRANT_TOKEN_PLACEMENT_HEADER), test_hook_protected_request);
   add_both_modes ("hooks", "protected-request-runs-again-on-resend-with-new-token", NULL,
                   test_hook_protected_request_resend);
+  add_both_modes ("hooks", "protected-request-failing-on-resend-returns-error-only", NULL,
+                  test_hook_protected_request_resend_fails);
   add_both_modes ("hooks", "protected-request-header-and-url-token-placed-after/query",
                   GINT_TO_POINTER (GRANT_TOKEN_PLACEMENT_QUERY), test_hook_protected_request);
 
