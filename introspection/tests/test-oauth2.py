@@ -142,13 +142,15 @@ class HookTests(unittest.TestCase):
         session.fetch_token_with_password(base + "/token", "alice", "wonderland", None, None)
 
         def retarget(session, request):
-            request.set_uri(base + "/api/me?via=hook")
+            self.assertEqual(request.get_query_value("from"), "app")
+            request.set_uri(base + "/api/me?from=app")
+            request.set_query_value("via", "a hook")
 
         session.connect("protected-request", retarget)
-        msg = Soup.Message.new("GET", base + "/nowhere")
+        msg = Soup.Message.new("GET", base + "/nowhere?from=app")
         session.send_and_read(msg, None, Grant.SendFlags.NONE, None)
         self.assertEqual(msg.get_status(), 200)
-        self.assertIn("via=hook", msg.get_uri().to_string())
+        self.assertIn("from=app&via=a+hook", msg.get_uri().to_string())
 
 
 class StoreTests(unittest.TestCase):
