@@ -16,6 +16,7 @@
 
 #include "grant-error.h"
 #include "grant-file-store.h"
+#include "grant-random-private.h"
 
 /**
  * GrantFileStore:
@@ -259,10 +260,10 @@ write_entries (GrantFileStore  *self,
     {
       g_set_error (error, GRANT_ERROR, GRANT_ERROR_STORE_FAILED,
                    "The token file %s cannot be written: %s", self->path, local_error->message);
-      memset (text, 0, strlen (text));
+      grant_secret_wipe (text);
       return FALSE;
     }
-  memset (text, 0, strlen (text));
+  grant_secret_wipe (text);
   return TRUE;
 }
 

@@ -363,16 +363,6 @@ signing_key (const char *client_secret,
   return g_string_free (key, FALSE);
 }
 
-static void
-wipe_string (char *str)
-{
-  if (str != NULL)
-    {
-      memset (str, 0, strlen (str));
-      g_free (str);
-    }
-}
-
 static char *
 hmac_signature (gnutls_mac_algorithm_t  algorithm,
                 const char             *base_string,
@@ -384,7 +374,7 @@ hmac_signature (gnutls_mac_algorithm_t  algorithm,
   gsize digest_len = gnutls_hmac_get_len (algorithm);
 
   gnutls_hmac_fast (algorithm, key, strlen (key), base_string, strlen (base_string), digest);
-  wipe_string (key);
+  grant_secret_free (key);
 
   return g_base64_encode (digest, digest_len);
 }
@@ -764,7 +754,7 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
     signed_out->uri = g_steal_pointer (&uri);
   signed_out->base_string = g_steal_pointer (&base_string);
   if (credentials->method == GRANT_OAUTH1_SIGNATURE_PLAINTEXT)
-    memset (signature, 0, strlen (signature));
+    grant_secret_wipe (signature);
   pairs_clear (&pairs);
   return TRUE;
 

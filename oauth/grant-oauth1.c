@@ -9,6 +9,7 @@
 
 #include "grant-enum-types.h"
 #include "grant-error.h"
+#include "grant-random-private.h"
 #include "grant-oauth1-private.h"
 #include "grant-oauth1-signature-private.h"
 #include "grant-uri-private.h"
@@ -81,16 +82,6 @@ enum {
 
 static GParamSpec *props[N_PROPS];
 
-static void
-free_secret (char *secret)
-{
-  if (secret != NULL)
-    {
-      memset (secret, 0, strlen (secret));
-      g_free (secret);
-    }
-}
-
 /* Replaces a string member, wiping the old value: some of these are
  * secrets, and one rule for all of them is simpler than two. */
 static gboolean
@@ -99,7 +90,7 @@ replace_string (char       **member,
 {
   if (g_strcmp0 (*member, value) == 0)
     return FALSE;
-  free_secret (*member);
+  grant_secret_free (*member);
   *member = g_strdup (value);
   return TRUE;
 }
@@ -122,11 +113,11 @@ grant_oauth1_finalize (GObject *object)
   GrantOAuth1 *self = GRANT_OAUTH1 (object);
 
   g_free (self->client_key);
-  free_secret (self->client_secret);
+  grant_secret_free (self->client_secret);
   g_free (self->token);
-  free_secret (self->token_secret);
+  grant_secret_free (self->token_secret);
   g_free (self->callback_uri);
-  free_secret (self->verifier);
+  grant_secret_free (self->verifier);
   g_free (self->realm);
   g_free (self->fixed_nonce);
   g_free (self->fixed_timestamp);

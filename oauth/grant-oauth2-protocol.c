@@ -12,6 +12,7 @@
 #include "grant-encoding-private.h"
 #include "grant-http-private.h"
 #include "grant-oauth2-protocol-private.h"
+#include "grant-random-private.h"
 #include "grant-body-private.h"
 
 static const struct {
@@ -283,7 +284,7 @@ grant_oauth2_basic_credentials (const char *client_id,
 
   memset (pair->str, 0, pair->len);
   g_string_free (pair, TRUE);
-  memset (encoded, 0, strlen (encoded));
+  grant_secret_wipe (encoded);
   g_free (encoded);
   return header;
 }

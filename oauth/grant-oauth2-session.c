@@ -10,6 +10,7 @@
 #include "grant-encoding-private.h"
 #include "grant-enum-types.h"
 #include "grant-error.h"
+#include "grant-random-private.h"
 #include "grant-http-private.h"
 #include "grant-oauth2-protocol-private.h"
 #include "grant-oauth2-session.h"
@@ -157,16 +158,6 @@ static guint signals[N_SIGNALS];
 
 #define DEFAULT_REFRESH_LEEWAY 60
 
-static void
-wipe_free (char *secret)
-{
-  if (secret != NULL)
-    {
-      memset (secret, 0, strlen (secret));
-      g_free (secret);
-    }
-}
-
 static gboolean
 is_set (const char *s)
 {
@@ -182,7 +173,7 @@ set_string (GrantOAuth2Session  *self,
 {
   if (g_strcmp0 (*member, value) == 0)
     return;
-  wipe_free (*member);
+  grant_secret_free (*member);
   *member = g_strdup (value);
   g_object_notify_by_pspec (G_OBJECT (self), props[prop]);
 }
@@ -219,11 +210,11 @@ grant_oauth2_session_finalize (GObject *object)
 
   g_main_context_unref (self->context);
   g_free (self->client_id);
-  wipe_free (self->client_secret);
+  grant_secret_free (self->client_secret);
   g_free (self->redirect_uri);
   g_strfreev (self->scope);
-  wipe_free (self->state);
-  wipe_free (self->code_verifier);
+  grant_secret_free (self->state);
+  grant_secret_free (self->code_verifier);
   g_free (self->token_url);
   g_free (self->issuer);
   g_free (self->token_request_method);
@@ -1315,10 +1306,10 @@ token_call_free (gpointer data)
 
   g_clear_object (&call->message);
   g_strfreev (call->requested_scope);
-  wipe_free (call->previous_refresh_token);
+  grant_secret_free (call->previous_refresh_token);
   g_free (call->context);
   for (guint i = 0; i < G_N_ELEMENTS (call->secrets); i++)
-    wipe_free (call->secrets[i]);
+    grant_secret_free (call->secrets[i]);
   g_free (call);
 }
 
@@ -1487,7 +1478,7 @@ token_call_new (GrantOAuth2Session  *self,
       g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
 
       grant_request_set_body (request, "application/x-www-form-urlencoded", body);
-      memset (form, 0, strlen (form));
+      grant_secret_wipe (form);
     }
 
   g_signal_emit (self, signals[kind == CALL_REFRESH ? SIGNAL_REFRESH_TOKEN_REQUEST
@@ -2808,7 +2799,7 @@ protected_call_free (gpointer data)
   g_free (call->content_type);
   g_clear_pointer (&call->base_uri, g_uri_unref);
   g_clear_pointer (&call->origin, g_uri_unref);
-  wipe_free (call->used_token);
+  grant_secret_free (call->used_token);
   g_clear_pointer (&call->app_uri, g_uri_unref);
   g_free (call->app_method);
   g_clear_pointer (&call->app_headers, soup_message_headers_unref);
@@ -3019,7 +3010,7 @@ protected_call_prepare (GrantOAuth2Session  *self,
       return FALSE;
     }
 
-  wipe_free (call->used_token);
+  grant_secret_free (call->used_token);
   call->used_token = g_strdup (access_token);
 
   switch (self->token_placement)
@@ -3072,11 +3063,11 @@ protected_call_prepare (GrantOAuth2Session  *self,
 
         soup_message_headers_replace (soup_message_get_request_headers (call->message),
                                       "Authorization", header);
-        memset (header, 0, strlen (header));
+        grant_secret_wipe (header);
       }
       break;
     }
-  memset (access_token, 0, strlen (access_token));
+  grant_secret_wipe (access_token);
   return TRUE;
 }
 

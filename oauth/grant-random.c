@@ -59,3 +59,20 @@ grant_random_nonce_hex (char  *out,
   out[n_bytes * 2] = '\0';
   memset (raw, 0, n_bytes);
 }
+
+/* Zeroes the string @secret in place. gnutls_memset() is a write the
+ * compiler may not drop, as it may a memset() before free(). */
+void
+grant_secret_wipe (char *secret)
+{
+  if (secret != NULL)
+    gnutls_memset (secret, 0, strlen (secret));
+}
+
+/* Zeroes, then frees, the string @secret (which may be NULL). */
+void
+grant_secret_free (char *secret)
+{
+  grant_secret_wipe (secret);
+  g_free (secret);
+}

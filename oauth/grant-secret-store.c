@@ -10,6 +10,7 @@
 #include <libsecret/secret.h>
 
 #include "grant-error.h"
+#include "grant-random-private.h"
 #include "grant-secret-store.h"
 
 /**
@@ -213,7 +214,7 @@ secret_save (GrantTokenStore  *store,
 
   ok = secret_password_storev_sync (&token_schema, attributes, SECRET_COLLECTION_DEFAULT,
                                     label, json, cancellable, &local_error);
-  memset (json, 0, strlen (json));
+  grant_secret_wipe (json);
   g_free (json);
   if (!ok)
     set_store_error (error, "save the token", local_error);

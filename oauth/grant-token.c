@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "grant-error.h"
+#include "grant-random-private.h"
 #include "grant-scope-private.h"
 #include "grant-token.h"
 
@@ -61,25 +62,15 @@ enum {
 static GParamSpec *props[N_PROPS];
 
 static void
-wipe_free (char *secret)
-{
-  if (secret != NULL)
-    {
-      memset (secret, 0, strlen (secret));
-      g_free (secret);
-    }
-}
-
-static void
 grant_token_finalize (GObject *object)
 {
   GrantToken *self = GRANT_TOKEN (object);
 
-  wipe_free (self->access_token);
+  grant_secret_free (self->access_token);
   g_free (self->token_type);
-  wipe_free (self->refresh_token);
+  grant_secret_free (self->refresh_token);
   g_strfreev (self->scope);
-  wipe_free (self->id_token);
+  grant_secret_free (self->id_token);
   json_object_unref (self->extras);
 
   G_OBJECT_CLASS (grant_token_parent_class)->finalize (object);
@@ -150,7 +141,7 @@ grant_token_set_property (GObject      *object,
       grant_token_set_scope (self, g_value_get_boxed (value));
       break;
     case PROP_ID_TOKEN:
-      wipe_free (self->id_token);
+      grant_secret_free (self->id_token);
       self->id_token = g_value_dup_string (value);
       break;
     default:
@@ -572,7 +563,7 @@ grant_token_set_access_token (GrantToken *self,
 
   if (g_strcmp0 (self->access_token, access_token) == 0)
     return;
-  wipe_free (self->access_token);
+  grant_secret_free (self->access_token);
   self->access_token = g_strdup (access_token);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ACCESS_TOKEN]);
 }
@@ -658,7 +649,7 @@ grant_token_set_refresh_token (GrantToken *self,
 
   if (g_strcmp0 (self->refresh_token, refresh_token) == 0)
     return;
-  wipe_free (self->refresh_token);
+  grant_secret_free (self->refresh_token);
   self->refresh_token = g_strdup (refresh_token);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REFRESH_TOKEN]);
 }
