@@ -38,5 +38,7 @@ char    *grant_http_body_excerpt                 (GBytes               *body,
                                                   gsize                 n_secrets);
 gboolean grant_http_body_is_html                 (SoupMessage          *message,
                                                   const char           *text);
+void     grant_http_append_headers               (SoupMessageHeaders   *to,
+                                                  SoupMessageHeaders   *from);
 
 G_END_DECLS

@@ -267,3 +267,16 @@ grant_http_body_is_html (SoupMessage *message,
     text++;
   return text != NULL && *text == '<';
 }
+
+/* Appends every header of @from to @to, repeated names included. */
+void
+grant_http_append_headers (SoupMessageHeaders *to,
+                           SoupMessageHeaders *from)
+{
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  soup_message_headers_iter_init (&iter, from);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    soup_message_headers_append (to, name, value);
+}

@@ -1027,7 +1027,7 @@ grant_oauth1_sign_message_for_step (GrantOAuth1      *self,
    * application has pointed the message somewhere else since. */
   uri = soup_message_get_uri (message);
   if (uri != state->unsigned_uri &&
-      (state->signed_uri == NULL || !grant_uri_equal (uri, state->signed_uri)))
+      (state->signed_uri == NULL || !soup_uri_equal (uri, state->signed_uri)))
     {
       g_clear_pointer (&state->unsigned_uri, g_uri_unref);
       state->unsigned_uri = g_uri_ref (uri);
@@ -1063,7 +1063,7 @@ on_message_restarted (SoupMessage *message,
       return;
     }
 
-  if (state->signed_uri != NULL && grant_uri_equal (uri, state->signed_uri))
+  if (state->signed_uri != NULL && soup_uri_equal (uri, state->signed_uri))
     uri = state->unsigned_uri;
 
   /* The redirect is the server's doing, so a failure here is no reason

@@ -1341,8 +1341,6 @@ message_from_request (GrantRequest  *request,
   g_autofree char *requoted = grant_uri_requote (grant_request_get_uri (request));
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GError) local_error = NULL;
-  SoupMessageHeadersIter iter;
-  const char *name, *value;
   SoupMessage *message;
   GBytes *body;
 
@@ -1357,9 +1355,7 @@ message_from_request (GrantRequest  *request,
     }
 
   message = soup_message_new_from_uri (grant_request_get_method (request), uri);
-  soup_message_headers_iter_init (&iter, grant_request_get_headers (request));
-  while (soup_message_headers_iter_next (&iter, &name, &value))
-    soup_message_headers_append (soup_message_get_request_headers (message), name, value);
+  grant_http_append_headers (soup_message_get_request_headers (message), grant_request_get_headers (request));
 
   body = grant_request_get_body (request);
   if (body != NULL)
@@ -2771,7 +2767,6 @@ typedef struct {
   GBytes             *body;
   char               *content_type;
   GUri               *base_uri;
-  GUri               *origin;
   char               *used_token;
   GrantSendFlags      flags;
   gboolean            prepared;
@@ -2798,7 +2793,6 @@ protected_call_free (gpointer data)
   g_clear_pointer (&call->body, g_bytes_unref);
   g_free (call->content_type);
   g_clear_pointer (&call->base_uri, g_uri_unref);
-  g_clear_pointer (&call->origin, g_uri_unref);
   grant_secret_free (call->used_token);
   g_clear_pointer (&call->app_uri, g_uri_unref);
   g_free (call->app_method);
@@ -2820,19 +2814,6 @@ protected_call_new (SoupMessage    *message,
                                                                "Content-Type"));
   call->flags = flags;
   return call;
-}
-
-static void
-copy_headers (SoupMessageHeaders *from,
-              SoupMessageHeaders *to)
-{
-  SoupMessageHeadersIter iter;
-  const char *name, *value;
-
-  soup_message_headers_clear (to);
-  soup_message_headers_iter_init (&iter, from);
-  while (soup_message_headers_iter_next (&iter, &name, &value))
-    soup_message_headers_append (to, name, value);
 }
 
 static gboolean
@@ -2858,14 +2839,15 @@ protected_call_restore (GrantOAuth2Session *self,
       call->app_uri = g_uri_ref (soup_message_get_uri (call->message));
       call->app_method = g_strdup (soup_message_get_method (call->message));
       call->app_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
-      copy_headers (headers, call->app_headers);
+      grant_http_append_headers (call->app_headers, headers);
       call->app_body = call->body ? g_bytes_ref (call->body) : NULL;
       return;
     }
 
   soup_message_set_uri (call->message, call->app_uri);
   soup_message_set_method (call->message, call->app_method);
-  copy_headers (call->app_headers, headers);
+  soup_message_headers_clear (headers);
+  grant_http_append_headers (headers, call->app_headers);
   g_clear_pointer (&call->body, g_bytes_unref);
   call->body = call->app_body ? g_bytes_ref (call->app_body) : NULL;
   g_free (call->content_type);
@@ -2880,7 +2862,7 @@ static void
 on_protected_restarted (SoupMessage   *message,
                         ProtectedCall *call)
 {
-  if (call->origin == NULL || grant_uri_same_origin (soup_message_get_uri (message), call->origin))
+  if (call->base_uri == NULL || grant_uri_same_origin (soup_message_get_uri (message), call->base_uri))
     return;
 
   soup_message_headers_remove (soup_message_get_request_headers (message), "Authorization");
@@ -2901,8 +2883,6 @@ protected_call_run_hook (GrantOAuth2Session  *self,
   g_autofree char *uri_text = NULL;
   g_autofree char *requoted = NULL;
   SoupMessageHeaders *headers = soup_message_get_request_headers (call->message);
-  SoupMessageHeadersIter iter;
-  const char *name, *value;
 
   if (!protected_call_has_hook (self, call))
     {
@@ -2912,9 +2892,7 @@ protected_call_run_hook (GrantOAuth2Session  *self,
 
   uri_text = g_uri_to_string (soup_message_get_uri (call->message));
   request = grant_request_new (soup_message_get_method (call->message), uri_text);
-  soup_message_headers_iter_init (&iter, headers);
-  while (soup_message_headers_iter_next (&iter, &name, &value))
-    soup_message_headers_append (grant_request_get_headers (request), name, value);
+  grant_http_append_headers (grant_request_get_headers (request), headers);
   if (call->body != NULL)
     grant_request_set_body (request, NULL, call->body);
 
@@ -2930,9 +2908,7 @@ protected_call_run_hook (GrantOAuth2Session  *self,
     }
   soup_message_set_method (call->message, grant_request_get_method (request));
   soup_message_headers_clear (headers);
-  soup_message_headers_iter_init (&iter, grant_request_get_headers (request));
-  while (soup_message_headers_iter_next (&iter, &name, &value))
-    soup_message_headers_append (headers, name, value);
+  grant_http_append_headers (headers, grant_request_get_headers (request));
   g_clear_pointer (&call->body, g_bytes_unref);
   if (grant_request_get_body (request) != NULL)
     call->body = g_bytes_ref (grant_request_get_body (request));
@@ -2959,13 +2935,6 @@ protected_call_prepare (GrantOAuth2Session  *self,
       protected_call_restore (self, call);
       if (!protected_call_run_hook (self, call, error))
         return FALSE;
-    }
-  /* The origin credentials may go to is the one this send is for (a hook
-   * may move a resend elsewhere). */
-  if (call->origin != call->base_uri)
-    {
-      g_clear_pointer (&call->origin, g_uri_unref);
-      call->origin = g_uri_ref (call->base_uri);
     }
   if (!call->prepared)
     {

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "grant-http-private.h"
 #include "grant-response.h"
 
 /**
@@ -78,17 +79,11 @@ grant_response_new (guint               status,
                     GBytes             *body)
 {
   GrantResponse *self = g_object_new (GRANT_TYPE_RESPONSE, NULL);
-  SoupMessageHeadersIter iter;
-  const char *name, *value;
 
   self->status = status;
   self->headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
   if (headers != NULL)
-    {
-      soup_message_headers_iter_init (&iter, headers);
-      while (soup_message_headers_iter_next (&iter, &name, &value))
-        soup_message_headers_append (self->headers, name, value);
-    }
+    grant_http_append_headers (self->headers, headers);
   self->body = body ? g_bytes_ref (body) : g_bytes_new (NULL, 0);
   return self;
 }

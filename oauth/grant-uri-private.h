@@ -11,8 +11,6 @@ G_BEGIN_DECLS
 
 gboolean grant_uri_same_origin   (GUri       *a,
                                   GUri       *b);
-gboolean grant_uri_equal         (GUri       *a,
-                                  GUri       *b);
 gboolean grant_method_has_body   (const char *method);
 
 G_END_DECLS

@@ -43,23 +43,6 @@ grant_uri_same_origin (GUri *a,
 }
 
 gboolean
-grant_uri_equal (GUri *a,
-                 GUri *b)
-{
-  g_autofree char *sa = NULL;
-  g_autofree char *sb = NULL;
-
-  if (a == b)
-    return TRUE;
-  if (a == NULL || b == NULL)
-    return FALSE;
-
-  sa = g_uri_to_string (a);
-  sb = g_uri_to_string (b);
-  return g_strcmp0 (sa, sb) == 0;
-}
-
-gboolean
 grant_method_has_body (const char *method)
 {
   return method != NULL &&
