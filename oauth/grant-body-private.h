@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -18,5 +18,7 @@ typedef enum {
 
 GrantBodyFormat grant_body_parse_params (GBytes     *body,
                                                  GPtrArray  *params);
+const char     *grant_json_string_member (JsonObject *object,
+                                          const char *name);
 
 G_END_DECLS

@@ -90,3 +90,16 @@ grant_body_parse_params (GBytes    *body,
     }
   return GRANT_BODY_JSON;
 }
+
+/* The member @name of @object when it is a string; NULL otherwise (absent,
+ * null, a number, an object…). */
+const char *
+grant_json_string_member (JsonObject *object,
+                          const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return NULL;
+}

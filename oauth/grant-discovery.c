@@ -9,6 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "grant-body-private.h"
 #include "grant-enum-types.h"
 #include "grant-error.h"
 #include "grant-http-private.h"
@@ -103,17 +104,6 @@ array_contains (JsonObject *object,
   return FALSE;
 }
 
-static const char *
-string_member (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
-}
-
 static GrantProvider *
 provider_from_document (GUri        *issuer_uri,
                         const char  *issuer,
@@ -126,14 +116,14 @@ provider_from_document (GUri        *issuer_uri,
 
   /* RFC 8414 §3.3: the document must name the issuer it was asked for, or
    * it may be another server's, and its endpoints an attacker's. */
-  if (g_strcmp0 (string_member (doc, "issuer"), issuer) != 0)
+  if (g_strcmp0 (grant_json_string_member (doc, "issuer"), issuer) != 0)
     {
       g_set_error (error, GRANT_ERROR, GRANT_ERROR_MISMATCHING_ISSUER,
                    "The metadata at %s is for the issuer “%s”, not “%s”", url,
-                   string_member (doc, "issuer") ? string_member (doc, "issuer") : "(none)", issuer);
+                   grant_json_string_member (doc, "issuer") ? grant_json_string_member (doc, "issuer") : "(none)", issuer);
       return NULL;
     }
-  if (string_member (doc, "token_endpoint") == NULL && string_member (doc, "authorization_endpoint") == NULL)
+  if (grant_json_string_member (doc, "token_endpoint") == NULL && grant_json_string_member (doc, "authorization_endpoint") == NULL)
     {
       g_set_error (error, GRANT_ERROR, GRANT_ERROR_MALFORMED_RESPONSE,
                    "The metadata at %s has neither a token nor an authorization endpoint", url);
@@ -153,16 +143,16 @@ provider_from_document (GUri        *issuer_uri,
                        "id", g_uri_get_host (issuer_uri),
                        "display-name", g_uri_get_host (issuer_uri),
                        "protocols", GRANT_PROVIDER_PROTOCOLS_OAUTH2,
-                       "authorization-url", string_member (doc, "authorization_endpoint"),
-                       "token-url", string_member (doc, "token_endpoint"),
-                       "revocation-url", string_member (doc, "revocation_endpoint"),
-                       "device-authorization-url", string_member (doc, "device_authorization_endpoint"),
-                       "userinfo-url", string_member (doc, "userinfo_endpoint"),
+                       "authorization-url", grant_json_string_member (doc, "authorization_endpoint"),
+                       "token-url", grant_json_string_member (doc, "token_endpoint"),
+                       "revocation-url", grant_json_string_member (doc, "revocation_endpoint"),
+                       "device-authorization-url", grant_json_string_member (doc, "device_authorization_endpoint"),
+                       "userinfo-url", grant_json_string_member (doc, "userinfo_endpoint"),
                        "pkce-method", pkce,
                        "client-auth", auth,
                        "issuer", json_object_get_boolean_member_with_default (doc, "authorization_response_iss_parameter_supported", FALSE)
                                  ? issuer : NULL,
-                       "documentation-url", string_member (doc, "service_documentation"),
+                       "documentation-url", grant_json_string_member (doc, "service_documentation"),
                        NULL);
 }
 

@@ -17,6 +17,7 @@
 #include "grant-error.h"
 #include "grant-file-store.h"
 #include "grant-random-private.h"
+#include "grant-token-store-private.h"
 
 /**
  * GrantFileStore:
@@ -115,12 +116,6 @@ grant_file_store_get_path (GrantFileStore *self)
 {
   g_return_val_if_fail (GRANT_IS_FILE_STORE (self), NULL);
   return self->path;
-}
-
-static const char *
-protocol_name (GrantProtocol protocol)
-{
-  return protocol == GRANT_PROTOCOL_OAUTH1 ? "oauth1" : "oauth2";
 }
 
 /* Takes the store's lock: shared to read, exclusive to change. Returns
@@ -272,7 +267,7 @@ entry_matches (JsonObject    *entry,
                GrantTokenKey *key)
 {
   return g_strcmp0 (json_object_get_string_member_with_default (entry, "protocol", ""),
-                    protocol_name (grant_token_key_get_protocol (key))) == 0 &&
+                    grant_protocol_to_string (grant_token_key_get_protocol (key))) == 0 &&
          g_strcmp0 (json_object_get_string_member_with_default (entry, "provider", ""),
                     grant_token_key_get_provider (key)) == 0 &&
          g_strcmp0 (json_object_get_string_member_with_default (entry, "client_id", ""),
@@ -351,7 +346,7 @@ file_save (GrantTokenStore  *store,
   if ((i = find_entry (entries, key)) >= 0)
     json_array_remove_element (entries, i);
   entry = json_object_new ();
-  json_object_set_string_member (entry, "protocol", protocol_name (grant_token_key_get_protocol (key)));
+  json_object_set_string_member (entry, "protocol", grant_protocol_to_string (grant_token_key_get_protocol (key)));
   json_object_set_string_member (entry, "provider", grant_token_key_get_provider (key));
   json_object_set_string_member (entry, "client_id", grant_token_key_get_client_id (key));
   json_object_set_string_member (entry, "account", grant_token_key_get_account (key));
@@ -415,8 +410,7 @@ file_list (GrantTokenStore  *store,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       entry = json_node_get_object (node);
-      g_ptr_array_add (keys, grant_token_key_new (g_strcmp0 (json_object_get_string_member_with_default (entry, "protocol", ""), "oauth1") == 0
-                                                    ? GRANT_PROTOCOL_OAUTH1 : GRANT_PROTOCOL_OAUTH2,
+      g_ptr_array_add (keys, grant_token_key_new (grant_protocol_from_string (json_object_get_string_member_with_default (entry, "protocol", "")),
                                                   json_object_get_string_member_with_default (entry, "provider", ""),
                                                   json_object_get_string_member_with_default (entry, "client_id", ""),
                                                   json_object_get_string_member_with_default (entry, "account", "")));

@@ -125,17 +125,6 @@ grant_oauth2_parse_body (GBytes   *body,
     }
 }
 
-static const char *
-string_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
-}
-
 static gboolean
 looks_like_html (const char *content_type,
                  GBytes     *body)
@@ -174,10 +163,10 @@ grant_oauth2_token_from_response (guint                status,
 
   object = grant_oauth2_parse_body (body, &empty);
 
-  if (object != NULL && (code = string_member (object, "error")) != NULL)
+  if (object != NULL && (code = grant_json_string_member (object, "error")) != NULL)
     {
       grant_oauth2_set_error (error, context, status, code,
-                              string_member (object, "error_description"), secrets);
+                              grant_json_string_member (object, "error_description"), secrets);
       return NULL;
     }
 

@@ -11,6 +11,7 @@
 
 #include "grant-error.h"
 #include "grant-random-private.h"
+#include "grant-token-store-private.h"
 #include "grant-secret-store.h"
 
 /**
@@ -102,18 +103,12 @@ grant_secret_store_is_service_available (GCancellable *cancellable)
   return has_owner;
 }
 
-static const char *
-protocol_name (GrantProtocol protocol)
-{
-  return protocol == GRANT_PROTOCOL_OAUTH1 ? "oauth1" : "oauth2";
-}
-
 static GHashTable *
 key_attributes (GrantTokenKey *key)
 {
   GHashTable *attributes = g_hash_table_new (g_str_hash, g_str_equal);
 
-  g_hash_table_insert (attributes, "protocol", (char *) protocol_name (grant_token_key_get_protocol (key)));
+  g_hash_table_insert (attributes, "protocol", (char *) grant_protocol_to_string (grant_token_key_get_protocol (key)));
   g_hash_table_insert (attributes, "provider", (char *) grant_token_key_get_provider (key));
   g_hash_table_insert (attributes, "client-id", (char *) grant_token_key_get_client_id (key));
   g_hash_table_insert (attributes, "account", (char *) grant_token_key_get_account (key));
@@ -280,8 +275,7 @@ secret_list (GrantTokenStore  *store,
       g_autoptr(GHashTable) found = secret_retrievable_get_attributes (l->data);
       const char *protocol = g_hash_table_lookup (found, "protocol");
 
-      g_ptr_array_add (keys, grant_token_key_new (g_strcmp0 (protocol, "oauth1") == 0
-                                                    ? GRANT_PROTOCOL_OAUTH1 : GRANT_PROTOCOL_OAUTH2,
+      g_ptr_array_add (keys, grant_token_key_new (grant_protocol_from_string (protocol),
                                                   g_hash_table_lookup (found, "provider"),
                                                   g_hash_table_lookup (found, "client-id"),
                                                   g_hash_table_lookup (found, "account")));

@@ -9,7 +9,7 @@
 #include "grant-error.h"
 #include "grant-file-store.h"
 #include "grant-secret-store.h"
-#include "grant-token-store.h"
+#include "grant-token-store-private.h"
 
 /**
  * GrantTokenKey:
@@ -697,4 +697,24 @@ grant_token_store_get_default (void)
       g_once_init_leave (&store, chosen);
     }
   return store;
+}
+
+/* How stores write a protocol down: the enum's nick, "oauth1" or
+ * "oauth2". What is not "oauth1" reads as OAuth 2, as it always has. */
+const char *
+grant_protocol_to_string (GrantProtocol protocol)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (GRANT_TYPE_PROTOCOL);
+  GEnumValue *value = g_enum_get_value (klass, protocol);
+
+  return value != NULL ? value->value_nick : "oauth2";
+}
+
+GrantProtocol
+grant_protocol_from_string (const char *text)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (GRANT_TYPE_PROTOCOL);
+  GEnumValue *value = text != NULL ? g_enum_get_value_by_nick (klass, text) : NULL;
+
+  return value != NULL ? (GrantProtocol) value->value : GRANT_PROTOCOL_OAUTH2;
 }
