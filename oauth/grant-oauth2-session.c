@@ -1614,6 +1614,8 @@ adopt_token (GrantOAuth2Session *self,
              const GError       *store_error)
 {
   install_token (self, token);
+  /* A token the session obtained is newer than any it would load. */
+  self->load_attempted = TRUE;
   if (store_error != NULL)
     report_store_error (self, store_error);
   g_signal_emit (self, signals[SIGNAL_TOKEN_UPDATED], 0, token);
@@ -2180,6 +2182,16 @@ can_refresh_locked (GrantOAuth2Session *self)
   return self->client_type == GRANT_CLIENT_TYPE_BACKEND_APPLICATION && self->token_url != NULL;
 }
 
+typedef void (*LoadedFunc) (GrantOAuth2Session *self,
+                            gpointer            data);
+
+static void ensure_loaded_sync  (GrantOAuth2Session *self,
+                                 GCancellable       *cancellable);
+static void ensure_loaded_async (GrantOAuth2Session *self,
+                                 GCancellable       *cancellable,
+                                 LoadedFunc          then,
+                                 gpointer            data);
+
 static TokenCall *
 refresh_call_new (GrantOAuth2Session  *self,
                   const char          *token_url,
@@ -2190,7 +2202,6 @@ refresh_call_new (GrantOAuth2Session  *self,
   g_autofree char *refresh_token = NULL;
   const char *url = token_url ? token_url : self->refresh_url ? self->refresh_url : self->token_url;
 
-  ensure_loaded_sync (self, NULL);
   g_mutex_lock (&self->lock);
   if (self->token != NULL)
     refresh_token = g_strdup (grant_token_get_refresh_token (self->token));
@@ -2236,6 +2247,7 @@ grant_oauth2_session_refresh_token (GrantOAuth2Session  *self,
   g_return_val_if_fail (GRANT_IS_OAUTH2_SESSION (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  ensure_loaded_sync (self, cancellable);
   return token_call_run (self, refresh_call_new (self, token_url, extra_params, error),
                          cancellable, error);
 }
@@ -2251,6 +2263,32 @@ grant_oauth2_session_refresh_token (GrantOAuth2Session  *self,
  *
  * Asynchronous form of [method@OAuth2Session.refresh_token].
  */
+/* What refresh_token_async needs once the stored token is loaded. */
+typedef struct {
+  char                *token_url;
+  GHashTable          *extra_params;
+  GCancellable        *cancellable;
+  GAsyncReadyCallback  callback;
+  gpointer             user_data;
+} RefreshStart;
+
+static void
+refresh_start (GrantOAuth2Session *self,
+               gpointer            data)
+{
+  RefreshStart *start = data;
+  GError *error = NULL;
+  TokenCall *call;
+
+  call = refresh_call_new (self, start->token_url, start->extra_params, &error);
+  token_call_start (self, call, error, start->cancellable, start->callback, start->user_data,
+                    grant_oauth2_session_refresh_token_async);
+  g_free (start->token_url);
+  g_clear_pointer (&start->extra_params, g_hash_table_unref);
+  g_clear_object (&start->cancellable);
+  g_free (start);
+}
+
 void
 grant_oauth2_session_refresh_token_async (GrantOAuth2Session  *self,
                                           const char          *token_url,
@@ -2259,14 +2297,17 @@ grant_oauth2_session_refresh_token_async (GrantOAuth2Session  *self,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data)
 {
-  GError *error = NULL;
-  TokenCall *call;
+  RefreshStart *start;
 
   g_return_if_fail (GRANT_IS_OAUTH2_SESSION (self));
 
-  call = refresh_call_new (self, token_url, extra_params, &error);
-  token_call_start (self, call, error, cancellable, callback, user_data,
-                    grant_oauth2_session_refresh_token_async);
+  start = g_new0 (RefreshStart, 1);
+  start->token_url = g_strdup (token_url);
+  start->extra_params = extra_params ? g_hash_table_ref (extra_params) : NULL;
+  start->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  start->callback = callback;
+  start->user_data = user_data;
+  ensure_loaded_async (self, cancellable, refresh_start, start);
 }
 
 /**
@@ -2657,6 +2698,22 @@ adopt_stored (GrantOAuth2Session *self,
   return TRUE;
 }
 
+/* Whether the session should load its token from the store now: the
+ * first time it needs one, unless it has one already. Asking decides. */
+static gboolean
+take_load_turn (GrantOAuth2Session *self)
+{
+  gboolean has_token;
+
+  if (self->token_store == NULL || self->load_attempted)
+    return FALSE;
+  self->load_attempted = TRUE;
+  g_mutex_lock (&self->lock);
+  has_token = self->token != NULL;
+  g_mutex_unlock (&self->lock);
+  return !has_token;
+}
+
 /* The first request of a session with a store loads the token. A store
  * that fails is reported and the session goes on without a token. */
 static void
@@ -2667,10 +2724,7 @@ ensure_loaded_sync (GrantOAuth2Session *self,
   g_autoptr(JsonObject) object = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (self->token_store == NULL || self->load_attempted)
-    return;
-  self->load_attempted = TRUE;
-  if (self->token != NULL)
+  if (!take_load_turn (self))
     return;
 
   key = store_key (self);
@@ -2679,6 +2733,55 @@ ensure_loaded_sync (GrantOAuth2Session *self,
     report_store_error (self, error);
   else
     adopt_stored (self, object);
+}
+
+typedef struct {
+  GrantOAuth2Session *self;
+  LoadedFunc          then;
+  gpointer            data;
+} LoadStep;
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  LoadStep *step = user_data;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+
+  object = grant_token_store_load_finish (GRANT_TOKEN_STORE (source), result, &error);
+  if (error != NULL)
+    report_store_error (step->self, error);
+  else
+    adopt_stored (step->self, object);
+  step->then (step->self, step->data);
+  g_object_unref (step->self);
+  g_free (step);
+}
+
+/* ensure_loaded_sync () without blocking: @then runs after the load, or
+ * at once when there is nothing to load. */
+static void
+ensure_loaded_async (GrantOAuth2Session *self,
+                     GCancellable       *cancellable,
+                     LoadedFunc          then,
+                     gpointer            data)
+{
+  g_autoptr(GrantTokenKey) key = NULL;
+  LoadStep *step;
+
+  if (!take_load_turn (self))
+    {
+      then (self, data);
+      return;
+    }
+  step = g_new0 (LoadStep, 1);
+  step->self = g_object_ref (self);
+  step->then = then;
+  step->data = data;
+  key = store_key (self);
+  grant_token_store_load_async (self->token_store, key, cancellable, on_loaded, step);
 }
 
 /**
@@ -3201,20 +3304,11 @@ on_protected_sent (GObject      *source,
 }
 
 static void
-on_protected_loaded (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+protected_call_continue (GrantOAuth2Session *self,
+                         gpointer            data)
 {
-  GTask *task = user_data;
-  GrantOAuth2Session *self = g_task_get_source_object (task);
-  g_autoptr(JsonObject) object = NULL;
-  g_autoptr(GError) error = NULL;
+  GTask *task = data;
 
-  object = grant_token_store_load_finish (GRANT_TOKEN_STORE (source), result, &error);
-  if (error != NULL)
-    report_store_error (self, error);
-  else
-    adopt_stored (self, object);
   ensure_token_async (self, NULL, g_task_get_cancellable (task), on_protected_token_ready, task);
 }
 
@@ -3252,15 +3346,8 @@ grant_oauth2_session_send_and_read_async (GrantOAuth2Session  *self,
 
   if (flags & GRANT_SEND_WITHHOLD_TOKEN)
     protected_call_send (task);
-  else if (self->token_store != NULL && !self->load_attempted)
-    {
-      g_autoptr(GrantTokenKey) key = store_key (self);
-
-      self->load_attempted = TRUE;
-      grant_token_store_load_async (self->token_store, key, cancellable, on_protected_loaded, task);
-    }
   else
-    ensure_token_async (self, NULL, cancellable, on_protected_token_ready, task);
+    ensure_loaded_async (self, cancellable, protected_call_continue, task);
 }
 
 /**

@@ -32,6 +32,10 @@ struct _TestFailingStore
   gboolean          fail_saves;
   gboolean          fail_loads;
   guint             saves;
+  guint             loads;
+  /* A thread that must never wait on a load (the main one). */
+  GThread          *no_load_thread;
+  guint             loads_on_no_load_thread;
 };
 
 static void test_failing_store_iface_init (GrantTokenStoreInterface *iface);
@@ -63,6 +67,9 @@ failing_load (GrantTokenStore *store, GrantTokenKey *key, GCancellable *c, GErro
 {
   TestFailingStore *self = TEST_FAILING_STORE (store);
 
+  g_atomic_int_inc (&self->loads);
+  if (g_thread_self () == self->no_load_thread)
+    g_atomic_int_inc (&self->loads_on_no_load_thread);
   if (self->fail_loads)
     {
       g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_STORE_FAILED, "the keyring is locked");
@@ -405,6 +412,46 @@ test_two_sessions_share_refreshes (void)
   g_assert_cmpuint (api_me_status (first), ==, 200);
 }
 
+static void
+on_refreshed (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GrantToken **token = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *token = grant_oauth2_session_refresh_token_finish (GRANT_OAUTH2_SESSION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* A session that obtained its token does not read the store for it; one
+ * that has to read it does so off the main thread, refresh_token_async
+ * included. */
+static void
+test_loads_once_and_off_main_thread (void)
+{
+  g_autoptr(TestFailingStore) store = g_object_new (TEST_TYPE_FAILING_STORE, NULL);
+  g_autoptr(GrantOAuth2Session) first = new_session (GRANT_TOKEN_STORE (store), "frank");
+  g_autoptr(GrantOAuth2Session) second = new_session (GRANT_TOKEN_STORE (store), "frank");
+  g_autoptr(GrantToken) token = NULL;
+  g_autoptr(GrantToken) refreshed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  token = sign_in (first, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (api_me_status (first), ==, 200);
+  g_assert_cmpuint (g_atomic_int_get (&store->loads), ==, 0);
+
+  store->no_load_thread = g_thread_self ();
+  grant_oauth2_session_refresh_token_async (second, NULL, NULL, NULL, on_refreshed, &refreshed);
+  while (refreshed == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (g_atomic_int_get (&store->loads), ==, 1);
+  g_assert_cmpuint (g_atomic_int_get (&store->loads_on_no_load_thread), ==, 0);
+  g_assert_cmpstr (grant_token_get_access_token (refreshed), !=, grant_token_get_access_token (token));
+}
+
 /* OAuth 1 credentials go into the store when the dance completes. */
 static void
 test_oauth1_file_store (void)
@@ -544,6 +591,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/session/save-failure-keeps-session-usable", test_store_failure_keeps_session_usable);
   g_test_add_func ("/store/session/load-failure-reported", test_store_load_failure_reported);
   g_test_add_func ("/store/session/two-sessions-share-refreshes", test_two_sessions_share_refreshes);
+  g_test_add_func ("/store/session/loads-once-and-off-main-thread", test_loads_once_and_off_main_thread);
   g_test_add_func ("/store/session/oauth1-file-store", test_oauth1_file_store);
   g_test_add_func ("/store/session/locked-keyring-save-fails", test_locked_keyring);
 
