@@ -51,5 +51,9 @@ char       *grant_uri_get_param                 (const char *uri,
 char       *grant_uri_set_param                 (const char *uri,
                                                  const char *name,
                                                  const char *value);
+gboolean    grant_uri_parse_redirect            (const char *url,
+                                                 gboolean    fragment,
+                                                 GPtrArray  *params,
+                                                 GError    **error);
 
 G_END_DECLS

@@ -1227,41 +1227,6 @@ grant_oauth1_session_authorization_url (GrantOAuth1Session *self,
   return grant_uri_append_params (url, params);
 }
 
-static gboolean
-parse_callback_query (const char  *url,
-                      GPtrArray   *params,
-                      GError     **error)
-{
-  g_autofree char *requoted = NULL;
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  if (url == NULL)
-    {
-      g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
-                           "No authorization response URL was given");
-      return FALSE;
-    }
-
-  requoted = grant_uri_requote (url);
-  uri = g_uri_parse (requoted, G_URI_FLAGS_ENCODED | G_URI_FLAGS_PARSE_RELAXED, &local_error);
-  if (uri == NULL)
-    {
-      g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
-                   "The authorization response URL does not parse: %s",
-                   local_error->message);
-      return FALSE;
-    }
-
-  if (!grant_params_parse_form (params, g_uri_get_query (uri), -1, NULL))
-    {
-      g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
-                           "The authorization response URL has an invalid query");
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /**
  * grant_oauth1_session_parse_authorization_response:
  * @self: a `GrantOAuth1Session`
@@ -1285,7 +1250,7 @@ grant_oauth1_session_parse_authorization_response (GrantOAuth1Session  *self,
   g_return_val_if_fail (GRANT_IS_OAUTH1_SESSION (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!parse_callback_query (url, params, error))
+  if (!grant_uri_parse_redirect (url, FALSE, params, error))
     return NULL;
 
   token = grant_params_lookup (params, "oauth_token");

@@ -32,10 +32,6 @@ GrantToken  *grant_oauth2_token_from_response      (guint                status,
                                                     const char          *context,
                                                     const GrantSecrets  *secrets,
                                                     GError             **error);
-gboolean     grant_oauth2_parse_redirect           (const char          *url,
-                                                    gboolean             fragment,
-                                                    GPtrArray           *params,
-                                                    GError             **error);
 char        *grant_oauth2_basic_credentials        (const char          *client_id,
                                                     const char          *client_secret);
 char        *grant_oauth2_bearer_error             (const char          *www_authenticate);

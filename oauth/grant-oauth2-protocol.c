@@ -208,54 +208,6 @@ grant_oauth2_token_from_response (guint                status,
   return token;
 }
 
-/* The query (or, for the implicit grant, the fragment) of a redirect. */
-gboolean
-grant_oauth2_parse_redirect (const char  *url,
-                             gboolean     fragment,
-                             GPtrArray   *params,
-                             GError     **error)
-{
-  g_autofree char *requoted = NULL;
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const char *part;
-
-  if (url == NULL)
-    {
-      g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
-                           "No authorization response URL was given");
-      return FALSE;
-    }
-
-  /* grant_uri_requote would turn a stray "%" into "%25" and so read an
-   * invalid escape literally. */
-  for (const char *p = url; *p; p++)
-    if (*p == '%' && !(g_ascii_isxdigit (p[1]) && g_ascii_isxdigit (p[2])))
-      {
-        g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
-                             "The authorization response URL has an invalid percent-escape");
-        return FALSE;
-      }
-
-  requoted = grant_uri_requote (url);
-  uri = g_uri_parse (requoted, G_URI_FLAGS_ENCODED | G_URI_FLAGS_PARSE_RELAXED, &local_error);
-  if (uri == NULL)
-    {
-      g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
-                   "The authorization response URL does not parse: %s", local_error->message);
-      return FALSE;
-    }
-
-  part = fragment ? g_uri_get_fragment (uri) : g_uri_get_query (uri);
-  if (!grant_params_parse_form (params, part, -1, NULL))
-    {
-      g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
-                           "The authorization response URL has an invalid percent-escape");
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* RFC 6749 §2.3.1: the id and secret are form-encoded before they are
  * joined and base64-encoded, so a secret with ":" or "%" survives. */
 char *

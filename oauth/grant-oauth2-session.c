@@ -1788,7 +1788,7 @@ code_from_response (GrantOAuth2Session  *self,
   g_autoptr(GPtrArray) params = grant_params_new ();
   const char *value, *iss;
 
-  if (!grant_oauth2_parse_redirect (url, FALSE, params, error))
+  if (!grant_uri_parse_redirect (url, FALSE, params, error))
     return NULL;
 
   if ((value = grant_params_lookup (params, "error")) != NULL)
@@ -2134,7 +2134,7 @@ grant_oauth2_session_token_from_fragment (GrantOAuth2Session  *self,
   g_return_val_if_fail (GRANT_IS_OAUTH2_SESSION (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!grant_oauth2_parse_redirect (authorization_response, TRUE, params, error))
+  if (!grant_uri_parse_redirect (authorization_response, TRUE, params, error))
     return NULL;
 
   if ((value = grant_params_lookup (params, "error")) != NULL)

@@ -1784,6 +1784,25 @@ test_get_with_form_body (gconstpointer user_data)
 /* Without a server                                                     */
 /* ------------------------------------------------------------------ */
 
+/* A verifier with an invalid escape is refused, not read as "ab%zz"
+ * (which would only fail later, at the access-token endpoint). */
+static void
+test_parse_response_invalid_escape (void)
+{
+  g_autoptr(GrantOAuth1Session) session = session_new ();
+  GrantOAuth1 *auth = grant_oauth1_session_get_auth (session);
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(GError) error = NULL;
+
+  prepare_credentials (session, STEP_REQUEST_TOKEN);
+  params = grant_oauth1_session_parse_authorization_response (session,
+                                                              CALLBACK_URI "?oauth_token=t&oauth_verifier=ab%zz",
+                                                              &error);
+  g_assert_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT);
+  g_assert_null (params);
+  g_assert_null (grant_oauth1_get_verifier (auth));
+}
+
 static void
 test_parse_response_without_token (void)
 {
@@ -2234,6 +2253,8 @@ main (int   argc,
                    test_parse_response_all_params);
   g_test_add_func ("/oauth1/session/parse-authorization-response/unparsable-url",
                    test_parse_response_unparsable);
+  g_test_add_func ("/oauth1/session/parse-authorization-response/invalid-escape-refused",
+                   test_parse_response_invalid_escape);
 
   g_test_add_func ("/oauth1/session/set-token/round-trip", test_set_token_round_trip);
   g_test_add_func ("/oauth1/session/set-token/without-oauth-token-changes-nothing",

@@ -1293,7 +1293,7 @@ parse_redirect (const char *url,
   g_autoptr(GPtrArray) params = grant_params_new ();
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (grant_oauth2_parse_redirect (url, fragment, params, &error));
+  g_assert_true (grant_uri_parse_redirect (url, fragment, params, &error));
   g_assert_no_error (error);
   return g_steal_pointer (&params);
 }
@@ -1348,7 +1348,7 @@ assert_redirect_refused (const char *url,
   g_autoptr(GError) error = NULL;
 
   g_test_message ("%s", url ? url : "(null)");
-  g_assert_false (grant_oauth2_parse_redirect (url, fragment, params, &error));
+  g_assert_false (grant_uri_parse_redirect (url, fragment, params, &error));
   g_assert_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT);
 }
 
@@ -1364,7 +1364,7 @@ test_redirect_bad_urls (void)
 
 /* An invalid percent-escape is refused, not taken literally: oauthlib's
  * urldecode raises ValueError for "%R", "%RA", "%AR" and "%RR", and
- * grant_oauth2_parse_redirect has an error for exactly this ("has an
+ * grant_uri_parse_redirect has an error for exactly this ("has an
  * invalid percent-escape"). A code or state read as "%zz" would only fail
  * later, at the token endpoint or as a state mismatch. */
 static void
