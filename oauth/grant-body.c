@@ -103,3 +103,51 @@ grant_json_string_member (JsonObject *object,
     return json_node_get_string (node);
   return NULL;
 }
+
+/* json_node_copy shares the object or array a node holds; a token's
+ * extras, or what a store keeps, must not alias anyone else's. */
+JsonNode *
+grant_json_node_deep_copy (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *copy = json_object_new ();
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+        JsonNode *out;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &member))
+          json_object_set_member (copy, name, grant_json_node_deep_copy (member));
+        out = json_node_init_object (json_node_alloc (), copy);
+        json_object_unref (copy);
+        return out;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *source = json_node_get_array (node);
+        JsonArray *copy = json_array_sized_new (json_array_get_length (source));
+        JsonNode *out;
+
+        for (guint i = 0; i < json_array_get_length (source); i++)
+          json_array_add_element (copy, grant_json_node_deep_copy (json_array_get_element (source, i)));
+        out = json_node_init_array (json_node_alloc (), copy);
+        json_array_unref (copy);
+        return out;
+      }
+    default:
+      return json_node_copy (node);
+    }
+}
+
+JsonObject *
+grant_json_object_deep_copy (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+  g_autoptr(JsonNode) copy = grant_json_node_deep_copy (node);
+
+  return json_object_ref (json_node_get_object (copy));
+}

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "grant-body-private.h"
 #include "grant-memory-store.h"
 
 /**
@@ -55,18 +56,6 @@ grant_memory_store_init (GrantMemoryStore *self)
   self->tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
 }
 
-/* A copy, so that what the caller does to its object afterwards does not
- * change what is stored. Under the lock. */
-static JsonObject *
-copy_object (JsonObject *object)
-{
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-  g_autofree char *text = json_to_string (node, FALSE);
-  g_autoptr(JsonNode) parsed = json_from_string (text, NULL);
-
-  return json_object_ref (json_node_get_object (parsed));
-}
-
 static gint
 find_locked (GrantMemoryStore *self,
              GrantTokenKey    *key)
@@ -89,7 +78,7 @@ memory_load (GrantTokenStore  *store,
 
   g_mutex_lock (&self->lock);
   if ((i = find_locked (self, key)) >= 0)
-    token = copy_object (g_ptr_array_index (self->tokens, i));
+    token = grant_json_object_deep_copy (g_ptr_array_index (self->tokens, i));
   g_mutex_unlock (&self->lock);
   return token;
 }
@@ -111,7 +100,7 @@ memory_save (GrantTokenStore  *store,
       g_ptr_array_remove_index (self->tokens, i);
     }
   g_ptr_array_add (self->keys, g_object_ref (key));
-  g_ptr_array_add (self->tokens, copy_object (token));
+  g_ptr_array_add (self->tokens, grant_json_object_deep_copy (token));
   g_mutex_unlock (&self->lock);
   return TRUE;
 }

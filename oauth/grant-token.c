@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "grant-error.h"
+#include "grant-body-private.h"
 #include "grant-random-private.h"
 #include "grant-scope-private.h"
 #include "grant-token.h"
@@ -233,45 +234,6 @@ grant_token_new (const char *access_token)
   return g_object_new (GRANT_TYPE_TOKEN, "access-token", access_token, NULL);
 }
 
-/* json_node_copy shares the object or array a node holds; a token's
- * extras must not alias anyone else's. */
-static JsonNode *
-deep_copy_node (JsonNode *node)
-{
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *copy = json_object_new ();
-        JsonObjectIter iter;
-        const char *name;
-        JsonNode *member;
-        JsonNode *out;
-
-        json_object_iter_init (&iter, json_node_get_object (node));
-        while (json_object_iter_next (&iter, &name, &member))
-          json_object_set_member (copy, name, deep_copy_node (member));
-        out = json_node_init_object (json_node_alloc (), copy);
-        json_object_unref (copy);
-        return out;
-      }
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *source = json_node_get_array (node);
-        JsonArray *copy = json_array_sized_new (json_array_get_length (source));
-        JsonNode *out;
-
-        for (guint i = 0; i < json_array_get_length (source); i++)
-          json_array_add_element (copy, deep_copy_node (json_array_get_element (source, i)));
-        out = json_node_init_array (json_node_alloc (), copy);
-        json_array_unref (copy);
-        return out;
-      }
-    default:
-      return json_node_copy (node);
-    }
-}
-
 /* (gint64) of a NaN or of a double outside the gint64 range is undefined. */
 static gboolean
 double_to_seconds (double  d,
@@ -444,7 +406,7 @@ grant_token_new_from_json_object (JsonObject  *object,
       else if (g_str_equal (name, "expires_in") || g_str_equal (name, "expires_at"))
         ;
       else
-        json_object_set_member (self->extras, name, deep_copy_node (node));
+        json_object_set_member (self->extras, name, grant_json_node_deep_copy (node));
     }
 
   if (has_in && expires_in > 0)
@@ -529,7 +491,7 @@ grant_token_copy (GrantToken *self)
   copy->id_token = g_strdup (self->id_token);
   json_object_iter_init (&iter, self->extras);
   while (json_object_iter_next (&iter, &name, &node))
-    json_object_set_member (copy->extras, name, deep_copy_node (node));
+    json_object_set_member (copy->extras, name, grant_json_node_deep_copy (node));
   return copy;
 }
 
@@ -877,7 +839,7 @@ grant_token_to_json_object (GrantToken *self)
   object = json_object_new ();
   json_object_iter_init (&iter, self->extras);
   while (json_object_iter_next (&iter, &name, &node))
-    json_object_set_member (object, name, deep_copy_node (node));
+    json_object_set_member (object, name, grant_json_node_deep_copy (node));
 
   if (self->access_token)
     json_object_set_string_member (object, "access_token", self->access_token);
