@@ -46,7 +46,6 @@ struct _GrantProviderMicrosoft
   GrantProvider  parent_instance;
 
   char          *tenant;
-  gboolean       constructed;
 };
 
 G_DEFINE_FINAL_TYPE (GrantProviderMicrosoft, grant_provider_microsoft, GRANT_TYPE_PROVIDER)
@@ -88,8 +87,8 @@ grant_provider_microsoft_set_tenant (GrantProviderMicrosoft *self,
 
   g_free (self->tenant);
   self->tenant = g_strdup (tenant);
-  if (self->constructed)
-    rebuild_endpoints (self);
+  /* Never before constructed (): tenant is not a construct property. */
+  rebuild_endpoints (self);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_TENANT]);
 }
 
@@ -165,7 +164,6 @@ grant_provider_microsoft_constructed (GObject *object)
                 "pkce-method", GRANT_PKCE_METHOD_S256,
                 "documentation-url", "https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow",
                 NULL);
-  self->constructed = TRUE;
   rebuild_endpoints (self);
 }
 
