@@ -36,8 +36,8 @@ char    *grant_http_redact                       (const char           *text,
 char    *grant_http_body_excerpt                 (GBytes               *body,
                                                   const char * const   *secrets,
                                                   gsize                 n_secrets);
-gboolean grant_http_body_is_html                 (SoupMessage          *message,
-                                                  const char           *text);
+gboolean grant_http_body_is_html                 (const char           *content_type,
+                                                  GBytes               *body);
 void     grant_http_append_headers               (SoupMessageHeaders   *to,
                                                   SoupMessageHeaders   *from);
 

@@ -253,19 +253,35 @@ grant_http_body_excerpt (GBytes             *body,
   return grant_http_redact (data, len, secrets, n_secrets);
 }
 
-gboolean
-grant_http_body_is_html (SoupMessage *message,
-                         const char  *text)
+/* Whether @content_type (a header value, parameters allowed) is @type. */
+static gboolean
+media_type_is (const char *content_type,
+               const char *type)
 {
-  const char *type = soup_message_headers_get_content_type (soup_message_get_response_headers (message),
-                                                            NULL);
+  gsize len = strlen (type);
 
-  if (type != NULL && (g_ascii_strcasecmp (type, "text/html") == 0 ||
-                       g_ascii_strcasecmp (type, "application/xhtml+xml") == 0))
+  while (g_ascii_isspace (*content_type))
+    content_type++;
+  return g_ascii_strncasecmp (content_type, type, len) == 0 &&
+         (content_type[len] == '\0' || content_type[len] == ';' || g_ascii_isspace (content_type[len]));
+}
+
+/* An HTML page, by its declared type or by its first character: what a
+ * login page, a proxy or a misrouted endpoint sends instead of a token. */
+gboolean
+grant_http_body_is_html (const char *content_type,
+                         GBytes     *body)
+{
+  gsize len = 0;
+  const char *data = body != NULL ? g_bytes_get_data (body, &len) : NULL;
+  gsize i = 0;
+
+  if (content_type != NULL &&
+      (media_type_is (content_type, "text/html") || media_type_is (content_type, "application/xhtml+xml")))
     return TRUE;
-  while (text && g_ascii_isspace (*text))
-    text++;
-  return text != NULL && *text == '<';
+  while (i < len && g_ascii_isspace (data[i]))
+    i++;
+  return i < len && data[i] == '<';
 }
 
 /* Appends every header of @from to @to, repeated names included. */

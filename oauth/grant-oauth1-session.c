@@ -805,7 +805,7 @@ token_request_finish (GrantOAuth1Session  *self,
             : g_strdup (grant_params_lookup (params, "error"));
           detail = grant_http_redact (raw, -1, secrets, n_secrets);
         }
-      else if (format == GRANT_BODY_UNREADABLE && grant_http_body_is_html (request->message, text))
+      else if (format == GRANT_BODY_UNREADABLE && grant_http_body_is_html (soup_message_headers_get_one (soup_message_get_response_headers (request->message), "Content-Type"), body))
         detail = g_strdup ("the server sent an HTML page");
       else
         detail = grant_http_body_excerpt (body, secrets, n_secrets);
@@ -825,7 +825,7 @@ token_request_finish (GrantOAuth1Session  *self,
                    request->host, step_name (request->step), status);
       return NULL;
     case GRANT_BODY_UNREADABLE:
-      if (grant_http_body_is_html (request->message, text))
+      if (grant_http_body_is_html (soup_message_headers_get_one (soup_message_get_response_headers (request->message), "Content-Type"), body))
         g_set_error (error, GRANT_ERROR, GRANT_ERROR_MALFORMED_RESPONSE,
                      "%s answered the %s request with an HTML page (HTTP %u) instead "
                      "of a token; check the endpoint URL",

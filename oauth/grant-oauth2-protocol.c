@@ -125,22 +125,6 @@ grant_oauth2_parse_body (GBytes   *body,
     }
 }
 
-static gboolean
-looks_like_html (const char *content_type,
-                 GBytes     *body)
-{
-  gsize len = 0;
-  const char *data = body ? g_bytes_get_data (body, &len) : NULL;
-  gsize i = 0;
-
-  if (content_type && (g_ascii_strncasecmp (content_type, "text/html", 9) == 0 ||
-                       g_ascii_strncasecmp (content_type, "application/xhtml", 17) == 0))
-    return TRUE;
-  while (i < len && g_ascii_isspace (data[i]))
-    i++;
-  return i < len && data[i] == '<';
-}
-
 /*
  * RFC 6749 §5.1 and §5.2, with the HTTP status honoured (requests-oauthlib
  * ignores it, so a 500 page reads as "missing access token"): an OAuth
@@ -177,7 +161,7 @@ grant_oauth2_token_from_response (guint                status,
 
       if (empty)
         what = "an empty body";
-      else if (looks_like_html (content_type, body))
+      else if (grant_http_body_is_html (content_type, body))
         what = "an HTML page";
       else if (object == NULL && status >= 200 && status < 300)
         /* A successful answer that does not parse may still hold the new
