@@ -19,6 +19,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "fault-server.h"
 #include "test-utils.h"
 
 #define CLIENT_KEY           "fault-client-key"
@@ -43,143 +44,6 @@
 /* ------------------------------------------------------------------ */
 /* The server                                                           */
 /* ------------------------------------------------------------------ */
-
-/* One request as the server saw it. Immutable once recorded. */
-typedef struct {
-  char *method;
-  char *path;
-  char *query;
-  char *authorization;
-  char *content_type;
-  char *body;
-} Recorded;
-
-static void
-recorded_free (gpointer data)
-{
-  Recorded *recorded = data;
-
-  g_free (recorded->method);
-  g_free (recorded->path);
-  g_free (recorded->query);
-  g_free (recorded->authorization);
-  g_free (recorded->content_type);
-  g_free (recorded->body);
-  g_free (recorded);
-}
-
-typedef struct _FaultServer FaultServer;
-
-/* Answers one request, on the server thread. */
-typedef void (*FaultRespond) (FaultServer       *fs,
-                              SoupServerMessage *msg,
-                              const char        *path,
-                              gconstpointer      data);
-
-struct _FaultServer
-{
-  TestServer    *ts;
-  FaultRespond   respond;
-  gconstpointer  data;
-
-  GMutex         lock;
-  GPtrArray     *requests;         /* Recorded */
-  guint64        bytes_streamed;
-  gboolean       stream_finished;
-  char          *last_echo;
-};
-
-static void
-fault_handler (SoupServer        *server G_GNUC_UNUSED,
-               SoupServerMessage *msg,
-               const char        *path,
-               GHashTable        *query G_GNUC_UNUSED,
-               gpointer           user_data)
-{
-  FaultServer *fs = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  Recorded *recorded = g_new0 (Recorded, 1);
-
-  recorded->method = g_strdup (soup_server_message_get_method (msg));
-  recorded->path = g_strdup (path);
-  recorded->query = g_strdup (g_uri_get_query (soup_server_message_get_uri (msg)));
-  recorded->authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
-  recorded->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
-  recorded->body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-
-  g_mutex_lock (&fs->lock);
-  g_ptr_array_add (fs->requests, recorded);
-  g_mutex_unlock (&fs->lock);
-
-  fs->respond (fs, msg, path, fs->data);
-}
-
-static void
-fault_server_setup (SoupServer *server,
-                    gpointer    user_data)
-{
-  soup_server_add_handler (server, NULL, fault_handler, user_data, NULL);
-}
-
-/* @respond and @data are fixed before the server thread starts, so the
- * handler reads them without the lock. @data must outlive the server. */
-static FaultServer *
-fault_server_new (FaultRespond  respond,
-                  gconstpointer data)
-{
-  FaultServer *fs = g_new0 (FaultServer, 1);
-
-  fs->respond = respond;
-  fs->data = data;
-  g_mutex_init (&fs->lock);
-  fs->requests = g_ptr_array_new_with_free_func (recorded_free);
-  fs->ts = test_server_new (fault_server_setup, fs);
-  return fs;
-}
-
-static void
-fault_server_free (FaultServer *fs)
-{
-  test_server_free (fs->ts);
-  g_ptr_array_unref (fs->requests);
-  g_free (fs->last_echo);
-  g_mutex_clear (&fs->lock);
-  g_free (fs);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FaultServer, fault_server_free)
-
-static char *
-fault_server_url (FaultServer *fs,
-                  const char  *path)
-{
-  return test_server_url (fs->ts, path);
-}
-
-static guint
-fault_server_count (FaultServer *fs)
-{
-  guint n;
-
-  g_mutex_lock (&fs->lock);
-  n = fs->requests->len;
-  g_mutex_unlock (&fs->lock);
-  return n;
-}
-
-static const Recorded *
-fault_server_request (FaultServer *fs,
-                      guint        i)
-{
-  const Recorded *recorded;
-
-  g_mutex_lock (&fs->lock);
-  g_assert_cmpuint (i, <, fs->requests->len);
-  recorded = g_ptr_array_index (fs->requests, i);
-  g_mutex_unlock (&fs->lock);
-  return recorded;
-}
 
 /* Canned answers, by path. */
 typedef struct {
@@ -281,105 +145,14 @@ respond_stall_body (FaultServer       *fs G_GNUC_UNUSED,
     }
 }
 
-/* A chunked 200 of *(const guint64 *) data bytes, one chunk at a time as
- * the previous one leaves, so that what the server has written shows how
- * much the client read. */
-#define STREAM_CHUNK_SIZE (64 * 1024)
-
-typedef struct {
-  FaultServer *fs;
-  GBytes      *chunk;
-  guint64      remaining;
-} Stream;
-
-static void
-stream_free (gpointer data)
-{
-  Stream *stream = data;
-
-  g_bytes_unref (stream->chunk);
-  g_free (stream);
-}
-
-static void
-stream_append_next (SoupServerMessage *msg,
-                    Stream            *stream)
-{
-  SoupMessageBody *body = soup_server_message_get_response_body (msg);
-  gsize n;
-
-  if (stream->remaining == 0)
-    {
-      soup_message_body_complete (body);
-      return;
-    }
-  n = MIN (stream->remaining, STREAM_CHUNK_SIZE);
-  if (n == STREAM_CHUNK_SIZE)
-    soup_message_body_append_bytes (body, stream->chunk);
-  else
-    {
-      g_autoptr(GBytes) part = g_bytes_new_from_bytes (stream->chunk, 0, n);
-
-      soup_message_body_append_bytes (body, part);
-    }
-  stream->remaining -= n;
-}
-
-static void
-on_stream_wrote_chunk (SoupServerMessage *msg,
-                       gpointer           user_data)
-{
-  stream_append_next (msg, user_data);
-}
-
-static void
-on_stream_wrote_body_data (SoupServerMessage *msg G_GNUC_UNUSED,
-                           guint              chunk_size,
-                           gpointer           user_data)
-{
-  Stream *stream = user_data;
-
-  g_mutex_lock (&stream->fs->lock);
-  stream->fs->bytes_streamed += chunk_size;
-  g_mutex_unlock (&stream->fs->lock);
-}
-
-static void
-on_stream_finished (SoupServerMessage *msg G_GNUC_UNUSED,
-                    gpointer           user_data)
-{
-  Stream *stream = user_data;
-
-  g_mutex_lock (&stream->fs->lock);
-  stream->fs->stream_finished = TRUE;
-  g_mutex_unlock (&stream->fs->lock);
-}
-
+/* A chunked 200 of *(const guint64 *) data bytes of text. */
 static void
 respond_stream (FaultServer       *fs,
                 SoupServerMessage *msg,
                 const char        *path G_GNUC_UNUSED,
                 gconstpointer      data)
 {
-  Stream *stream = g_new0 (Stream, 1);
-  char *filler = g_malloc (STREAM_CHUNK_SIZE);
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-
-  memset (filler, 'a', STREAM_CHUNK_SIZE);
-  stream->fs = fs;
-  stream->chunk = g_bytes_new_take (filler, STREAM_CHUNK_SIZE);
-  stream->remaining = *(const guint64 *) data;
-  g_object_set_data_full (G_OBJECT (msg), "fault-stream", stream, stream_free);
-
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
-  soup_message_headers_set_content_type (headers, "text/plain", NULL);
-  soup_message_body_set_accumulate (soup_server_message_get_response_body (msg), FALSE);
-  g_signal_connect (msg, "wrote-chunk", G_CALLBACK (on_stream_wrote_chunk), stream);
-  g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_stream_wrote_body_data), stream);
-  g_signal_connect (msg, "finished", G_CALLBACK (on_stream_finished), stream);
-  g_signal_connect (msg, "disconnected", G_CALLBACK (on_stream_finished), stream);
-  stream_append_next (msg, stream);
+  fault_server_stream (fs, msg, "text/plain", NULL, *(const guint64 *) data);
 }
 
 /* A 401 that repeats the request back, as some servers' debug output
