@@ -26,6 +26,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "fault-server.h"
 #include "test-utils.h"
 
 #define CLIENT_ID      "grant-client-id"
@@ -51,66 +52,19 @@ typedef struct {
   const char *body;
 } Route;
 
-/* One request as the server saw it. */
-typedef struct {
-  char *method;
-  char *path;
-  char *query;
-  char *authorization;
-  char *content_type;
-  char *accept;
-  char *body;
-} Recorded;
+/* The loopback server is a fault server that answers by route. */
+typedef FaultServer Loopback;
 
-typedef struct {
-  TestServer  *ts;
-  const Route *routes;     /* ends with a NULL path */
-  GMutex       lock;
-  GPtrArray   *requests;   /* Recorded */
-} Loopback;
-
+/* Runs on the server thread. @data: the routes, ending with a NULL path. */
 static void
-recorded_free (gpointer data)
+respond_routes (FaultServer       *fs G_GNUC_UNUSED,
+                SoupServerMessage *msg,
+                const char        *path,
+                gconstpointer      data)
 {
-  Recorded *recorded = data;
-
-  g_free (recorded->method);
-  g_free (recorded->path);
-  g_free (recorded->query);
-  g_free (recorded->authorization);
-  g_free (recorded->content_type);
-  g_free (recorded->accept);
-  g_free (recorded->body);
-  g_free (recorded);
-}
-
-/* Runs on the server thread. */
-static void
-loopback_handler (SoupServer        *server,
-                  SoupServerMessage *msg,
-                  const char        *path,
-                  GHashTable        *query,
-                  gpointer           user_data)
-{
-  Loopback *lb = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  Recorded *recorded = g_new0 (Recorded, 1);
   const Route *route = NULL;
 
-  recorded->method = g_strdup (soup_server_message_get_method (msg));
-  recorded->path = g_strdup (path);
-  recorded->query = g_strdup (g_uri_get_query (soup_server_message_get_uri (msg)));
-  recorded->authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
-  recorded->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
-  recorded->accept = g_strdup (soup_message_headers_get_one (headers, "Accept"));
-  recorded->body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-
-  g_mutex_lock (&lb->lock);
-  g_ptr_array_add (lb->requests, recorded);
-  g_mutex_unlock (&lb->lock);
-
-  for (const Route *r = lb->routes; r->path != NULL; r++)
+  for (const Route *r = data; r->path != NULL; r++)
     if (g_str_equal (r->path, path))
       {
         route = r;
@@ -129,41 +83,19 @@ loopback_handler (SoupServer        *server,
                                     route->body, strlen (route->body));
 }
 
-static void
-loopback_setup (SoupServer *server,
-                gpointer    user_data)
-{
-  soup_server_add_handler (server, NULL, loopback_handler, user_data, NULL);
-}
-
 static Loopback *
 loopback_new (const Route *routes)
 {
-  Loopback *lb = g_new0 (Loopback, 1);
-
-  lb->routes = routes;
-  g_mutex_init (&lb->lock);
-  lb->requests = g_ptr_array_new_with_free_func (recorded_free);
-  lb->ts = test_server_new (loopback_setup, lb);
-  return lb;
+  return fault_server_new (respond_routes, routes);
 }
 
-static void
-loopback_free (Loopback *lb)
-{
-  test_server_free (lb->ts);
-  g_ptr_array_unref (lb->requests);
-  g_mutex_clear (&lb->lock);
-  g_free (lb);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Loopback, loopback_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Loopback, fault_server_free)
 
 static char *
 loopback_url (Loopback   *lb,
               const char *path)
 {
-  return test_server_url (lb->ts, path);
+  return fault_server_url (lb, path);
 }
 
 /* How many requests reached @path. */
