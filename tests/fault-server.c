@@ -21,6 +21,7 @@ recorded_free (gpointer data)
   g_free (recorded->content_type);
   g_free (recorded->accept);
   g_free (recorded->body);
+  g_hash_table_unref (recorded->form);
   soup_message_headers_unref (recorded->headers);
   g_free (recorded->token);
   g_free (recorded);
@@ -95,6 +96,7 @@ fault_handler (SoupServer        *server G_GNUC_UNUSED,
   recorded->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
   recorded->accept = g_strdup (soup_message_headers_get_one (headers, "Accept"));
   recorded->body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  recorded->form = fault_parse_form (recorded->body);
   recorded->headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
   soup_message_headers_iter_init (&iter, headers);
   while (soup_message_headers_iter_next (&iter, &name, &value))

@@ -21,6 +21,7 @@ typedef struct {
   char               *content_type;
   char               *accept;
   char               *body;
+  GHashTable         *form;     /* the body, form-decoded (empty if not a form) */
   SoupMessageHeaders *headers;
   /* The Bearer access token the request carries ("header", "query",
    * "body") or "nowhere". */

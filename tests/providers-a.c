@@ -19,6 +19,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "fault-server.h"
 #include "test-utils.h"
 
 #define CLIENT_ID      "grant-client-id"
@@ -42,74 +43,30 @@ typedef struct {
   const char *body;
 } Answer;
 
+/* A fault server whose n-th request gets the n-th answer. */
 typedef struct {
-  char       *method;
-  char       *path;
-  char       *authorization;
-  char       *content_type;
-  GHashTable *form;          /* the body, form-decoded */
-} Recorded;
-
-static void
-recorded_free (gpointer data)
-{
-  Recorded *recorded = data;
-
-  g_free (recorded->method);
-  g_free (recorded->path);
-  g_free (recorded->authorization);
-  g_free (recorded->content_type);
-  g_hash_table_unref (recorded->form);
-  g_free (recorded);
-}
-
-typedef struct {
-  TestServer   *ts;
+  FaultServer  *fs;
   const Answer *answers;      /* fixed before the server starts */
   guint         n_answers;
-
-  GMutex        lock;
-  GPtrArray    *requests;     /* Recorded */
 } ProviderServer;
 
-static GHashTable *
-parse_form (const char *text,
-            gsize       length)
-{
-  GHashTable *params = NULL;
-
-  if (text != NULL && length > 0)
-    params = g_uri_parse_params (text, length, "&", G_URI_PARAMS_WWW_FORM, NULL);
-  if (params == NULL)
-    params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  return params;
-}
-
-/* The n-th request gets the n-th answer. */
+/* Runs on the server thread. */
 static void
-provider_handler (SoupServer        *server,
-                  SoupServerMessage *msg,
-                  const char        *path,
-                  GHashTable        *query,
-                  gpointer           user_data)
+respond_answers (FaultServer       *fs,
+                 SoupServerMessage *msg,
+                 const char        *path G_GNUC_UNUSED,
+                 gconstpointer      data)
 {
-  ProviderServer *ps = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  Recorded *recorded = g_new0 (Recorded, 1);
+  const ProviderServer *ps = data;
   const Answer *answer = NULL;
+  guint i;
 
-  recorded->method = g_strdup (soup_server_message_get_method (msg));
-  recorded->path = g_strdup (path);
-  recorded->authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
-  recorded->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
-  recorded->form = parse_form (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-
-  g_mutex_lock (&ps->lock);
-  if (ps->requests->len < ps->n_answers)
-    answer = &ps->answers[ps->requests->len];
-  g_ptr_array_add (ps->requests, recorded);
-  g_mutex_unlock (&ps->lock);
+  /* This request is recorded already. */
+  g_mutex_lock (&fs->lock);
+  i = fs->requests->len - 1;
+  g_mutex_unlock (&fs->lock);
+  if (i < ps->n_answers)
+    answer = &ps->answers[i];
 
   if (answer == NULL)
     {
@@ -121,13 +78,6 @@ provider_handler (SoupServer        *server,
                                     answer->body, strlen (answer->body));
 }
 
-static void
-provider_server_setup (SoupServer *server,
-                       gpointer    user_data)
-{
-  soup_server_add_handler (server, NULL, provider_handler, user_data, NULL);
-}
-
 static ProviderServer *
 provider_server_new (const Answer *answers,
                      guint         n_answers)
@@ -136,18 +86,14 @@ provider_server_new (const Answer *answers,
 
   ps->answers = answers;
   ps->n_answers = n_answers;
-  g_mutex_init (&ps->lock);
-  ps->requests = g_ptr_array_new_with_free_func (recorded_free);
-  ps->ts = test_server_new (provider_server_setup, ps);
+  ps->fs = fault_server_new (respond_answers, ps);
   return ps;
 }
 
 static void
 provider_server_free (ProviderServer *ps)
 {
-  test_server_free (ps->ts);
-  g_ptr_array_unref (ps->requests);
-  g_mutex_clear (&ps->lock);
+  fault_server_free (ps->fs);
   g_free (ps);
 }
 
@@ -156,26 +102,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProviderServer, provider_server_free)
 static guint
 provider_server_count (ProviderServer *ps)
 {
-  guint n;
-
-  g_mutex_lock (&ps->lock);
-  n = ps->requests->len;
-  g_mutex_unlock (&ps->lock);
-  return n;
+  return fault_server_count (ps->fs);
 }
 
-/* Recorded requests are never changed or freed while the server runs. */
 static const Recorded *
 provider_server_request (ProviderServer *ps,
                          guint           i)
 {
-  const Recorded *recorded;
-
-  g_mutex_lock (&ps->lock);
-  g_assert_cmpuint (i, <, ps->requests->len);
-  recorded = g_ptr_array_index (ps->requests, i);
-  g_mutex_unlock (&ps->lock);
-  return recorded;
+  return fault_server_request (ps->fs, i);
 }
 
 /* The provider's URL moved to the loopback server, path kept. */
@@ -188,7 +122,7 @@ loopback_url (ProviderServer *ps,
 
   g_assert_no_error (error);
   g_assert_cmpstr (g_uri_get_scheme (uri), ==, "https");
-  return test_server_url (ps->ts, g_uri_get_path (uri));
+  return fault_server_url (ps->fs, g_uri_get_path (uri));
 }
 
 static char *
@@ -342,7 +276,7 @@ url_query (const char *url)
 
   g_assert_no_error (error);
   query = g_uri_get_query (uri);
-  return parse_form (query, query ? strlen (query) : 0);
+  return fault_parse_form (query);
 }
 
 /* ------------------------------------------------------------------ */
