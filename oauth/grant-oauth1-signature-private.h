@@ -54,7 +54,7 @@ char             *grant_oauth1_base_string_uri        (const char              *
 char             *grant_oauth1_normalize_parameters   (GPtrArray               *params);
 char             *grant_oauth1_signature_base_string  (const char              *http_method,
                                                        const char              *base_string_uri,
-                                                       const char              *normalized_params);
+                                                       GPtrArray               *params);
 char             *grant_oauth1_compute_signature      (GrantOAuth1SignatureMethod method,
                                                        const char              *base_string,
                                                        const char              *client_secret,

@@ -255,6 +255,19 @@ pairs_sort (EncodedPairs *pairs)
   return sorted;
 }
 
+static void
+pairs_add_params (EncodedPairs *pairs,
+                  GPtrArray    *params)
+{
+  for (guint i = 0; i < params->len; i++)
+    {
+      GrantParam *param = g_ptr_array_index (params, i);
+
+      pairs_add (pairs, param->name, param->value);
+    }
+}
+
+/* RFC 5849 §3.4.1.3.2, on its own for the published vectors. */
 char *
 grant_oauth1_normalize_parameters (GPtrArray *params)
 {
@@ -263,11 +276,7 @@ grant_oauth1_normalize_parameters (GPtrArray *params)
   GString *out;
 
   pairs_init (&pairs);
-  for (guint i = 0; i < params->len; i++)
-    {
-      GrantParam *param = g_ptr_array_index (params, i);
-      pairs_add (&pairs, param->name, param->value);
-    }
+  pairs_add_params (&pairs, params);
   sorted = pairs_sort (&pairs);
 
   out = g_string_sized_new (pairs.buffer->len);
@@ -335,20 +344,21 @@ base_string_from_pairs (const char   *http_method,
   return g_string_free (out, FALSE);
 }
 
+/* The base string of @params by the path signing takes, for the
+ * published vectors (which have no oauth_version, which Grant sends). */
 char *
 grant_oauth1_signature_base_string (const char *http_method,
                                     const char *base_string_uri,
-                                    const char *normalized_params)
+                                    GPtrArray  *params)
 {
-  g_autofree char *method = g_ascii_strup (http_method, -1);
-  GString *out = g_string_new (NULL);
+  EncodedPairs pairs;
+  char *base;
 
-  grant_string_append_percent_encoded (out, method);
-  g_string_append_c (out, '&');
-  grant_string_append_percent_encoded (out, base_string_uri);
-  g_string_append_c (out, '&');
-  grant_string_append_percent_encoded (out, normalized_params);
-  return g_string_free (out, FALSE);
+  pairs_init (&pairs);
+  pairs_add_params (&pairs, params);
+  base = base_string_from_pairs (http_method, base_string_uri, &pairs);
+  pairs_clear (&pairs);
+  return base;
 }
 
 static char *
