@@ -1000,8 +1000,12 @@ static void
 install_token (GrantOAuth2Session *self,
                GrantToken         *token)
 {
+  /* The session's token is its own: the one a caller got back, or a
+   * signal handler saw, can change without touching it. */
+  g_autoptr(GrantToken) own = token != NULL ? grant_token_copy (token) : NULL;
+
   g_mutex_lock (&self->lock);
-  g_set_object (&self->token, token);
+  g_set_object (&self->token, own);
   g_mutex_unlock (&self->lock);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_TOKEN]);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_AUTHORIZED]);
@@ -1019,14 +1023,10 @@ void
 grant_oauth2_session_set_token (GrantOAuth2Session *self,
                                 GrantToken         *token)
 {
-  g_autoptr(GrantToken) copy = NULL;
-
   g_return_if_fail (GRANT_IS_OAUTH2_SESSION (self));
   g_return_if_fail (token == NULL || GRANT_IS_TOKEN (token));
 
-  if (token != NULL)
-    copy = grant_token_copy (token);
-  install_token (self, copy);
+  install_token (self, token);
 }
 
 /**
@@ -2457,8 +2457,7 @@ adopt_if_newer (GrantOAuth2Session *self,
   if (!newer)
     return FALSE;
 
-  install_token (self, stored);
-  g_signal_emit (self, signals[SIGNAL_TOKEN_UPDATED], 0, stored);
+  adopt_token (self, stored, NULL);
   return TRUE;
 }
 

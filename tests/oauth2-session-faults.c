@@ -2671,6 +2671,35 @@ test_retry_401 (gconstpointer user_data)
     assert_session_token (session, OLD_ACCESS, OLD_REFRESH);
 }
 
+/* The token a refresh returns, and the one token-updated passes, are the
+ * caller's: changing them does not change the session's. */
+static void
+on_token_updated_tamper (GrantOAuth2Session *session G_GNUC_UNUSED,
+                         GrantToken         *token,
+                         gpointer            user_data G_GNUC_UNUSED)
+{
+  grant_token_set_access_token (token, "tampered-in-handler");
+}
+
+static void
+test_refresh_returns_callers_copy (gconstpointer user_data)
+{
+  const TestCase *tc = user_data;
+  static const Provider provider = { 0 };
+  g_autoptr(FaultServer) fs = fault_server_new (respond_provider, &provider);
+  g_autoptr(GrantOAuth2Session) session = session_new (fs);
+  g_autoptr(GrantToken) token = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_signal_connect (session, "token-updated", G_CALLBACK (on_token_updated_tamper), NULL);
+  session_set_fresh_token (session);
+  token = do_refresh (session, tc->mode, NULL, &error);
+  g_assert_no_error (error);
+  grant_token_set_access_token (token, "tampered-by-caller");
+
+  assert_session_token (session, NEW_ACCESS_1, OLD_REFRESH);
+}
+
 /* A revoked (not expired) token: every request comes back 401, one
  * refresh serves them all. */
 static void
@@ -4058,6 +4087,7 @@ main (int   argc,
   /* 10. 401 */
   for (gsize i = 0; i < G_N_ELEMENTS (retry_cases); i++)
     add_both_modes ("retry-401", retry_cases[i].name, &retry_cases[i], test_retry_401);
+  add_both_modes ("refresh", "returned-token-is-the-callers-copy", NULL, test_refresh_returns_callers_copy);
   add_one ("/oauth2/session/retry-401/single-flight/100-async-revoked-token-one-refresh", NULL,
            test_retry_401_single_flight_async);
   add_one ("/oauth2/session/retry-401/single-flight/20-threads-revoked-token-one-refresh", NULL,
