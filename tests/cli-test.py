@@ -206,6 +206,19 @@ class TokenCommandTests(unittest.TestCase):
         self.assertNotIn("expire", twitter)
         self.assertNoSecrets(r)
 
+    def test_expiry_read_as_the_library_reads_it(self):
+        # A numeric string is an expiry to GrantToken; the tool agrees.
+        self.seed(self.entry("oauth2", "github", "app-one", "alice",
+                             {"access_token": self.GH_ACCESS, "token_type": "Bearer",
+                              "expires_at": "1893456000"}))
+        r = self.token("list", "--file", self.path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("expires 2030-01-01 00:00:00 UTC", r.stdout)
+        r = self.token("show", "github", "alice", "--file", self.path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("1893456000 (2030-01-01 00:00:00 UTC, in ", r.stdout)
+        self.assertNoSecrets(r)
+
     def test_list_without_a_file_is_empty(self):
         r = self.token("list", "--file", self.path)
         self.assertEqual(r.returncode, 0, r.stderr)

@@ -88,12 +88,30 @@ protocol_title (GrantProtocol protocol)
   return protocol == GRANT_PROTOCOL_OAUTH1 ? "OAuth 1" : "OAuth 2";
 }
 
+/* “2030-01-01 00:00:00 UTC” */
+static char *
+format_utc (gint64 when)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (when);
+
+  return dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M:%S UTC") : g_strdup_printf ("%" G_GINT64_FORMAT, when);
+}
+
+/* When a stored OAuth 2 token expires, read as the library reads it
+ * (numbers, numeric strings, dates); 0 for none or an OAuth 1 token. */
+static gint64
+stored_expires_at (JsonObject *token)
+{
+  g_autoptr(GrantToken) parsed = grant_token_new_from_json_object (token, NULL);
+
+  return parsed != NULL ? grant_token_get_expires_at (parsed) : 0;
+}
+
 /* “2030-01-01 00:00:00 UTC, in 3 days” */
 static char *
 describe_time (gint64 when)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (when);
-  g_autofree char *date = dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M:%S UTC") : g_strdup ("?");
+  g_autofree char *date = format_utc (when);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 delta = when > now ? when - now : now - when;
   g_autofree char *span = NULL;
@@ -117,19 +135,12 @@ describe_time (gint64 when)
 static char *
 expiry_summary (JsonObject *token)
 {
-  JsonNode *node = json_object_get_member (token, "expires_at");
-  g_autoptr(GDateTime) dt = NULL;
+  gint64 when = stored_expires_at (token);
   g_autofree char *date = NULL;
-  gint64 when;
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      (json_node_get_value_type (node) != G_TYPE_INT64 && json_node_get_value_type (node) != G_TYPE_DOUBLE))
-    return g_strdup ("no expiry");
-  when = json_node_get_int (node);
   if (when <= 0)
     return g_strdup ("no expiry");
-  dt = g_date_time_new_from_unix_utc (when);
-  date = dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M:%S UTC") : g_strdup_printf ("%" G_GINT64_FORMAT, when);
+  date = format_utc (when);
   if (when <= g_get_real_time () / G_USEC_PER_SEC)
     return g_strdup_printf ("expired %s", date);
   return g_strdup_printf ("expires %s", date);
@@ -209,21 +220,23 @@ masked_copy (JsonNode *node,
 }
 
 static char *
-member_value (const char *name,
+member_value (JsonObject *token,
+              const char *name,
               JsonNode   *node,
               gboolean    reveal)
 {
   gboolean secret = !reveal && is_secret_member (name);
+  gint64 expires_at;
+
+  if (g_str_equal (name, "expires_at") && (expires_at = stored_expires_at (token)) > 0)
+    {
+      g_autofree char *when = describe_time (expires_at);
+
+      return g_strdup_printf ("%" G_GINT64_FORMAT " (%s)", expires_at, when);
+    }
 
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     return secret ? mask (json_node_get_string (node)) : printable (json_node_get_string (node));
-
-  if (JSON_NODE_HOLDS_VALUE (node) && g_str_equal (name, "expires_at"))
-    {
-      g_autofree char *when = describe_time (json_node_get_int (node));
-
-      return g_strdup_printf ("%" G_GINT64_FORMAT " (%s)", json_node_get_int (node), when);
-    }
 
   {
     g_autoptr(JsonNode) shown = reveal ? json_node_copy (node) : masked_copy (node, secret);
@@ -265,7 +278,7 @@ print_token (GrantTokenKey *key,
     if ((node = json_object_get_member (token, first_members[i])) != NULL)
       {
         g_ptr_array_add (names, g_strdup (first_members[i]));
-        g_ptr_array_add (values, member_value (first_members[i], node, reveal));
+        g_ptr_array_add (values, member_value (token, first_members[i], node, reveal));
       }
   members = json_object_get_members (token);
   for (GList *l = members; l != NULL; l = l->next)
@@ -275,7 +288,7 @@ print_token (GrantTokenKey *key,
         continue;
       node = json_object_get_member (token, name);
       g_ptr_array_add (names, printable (name));
-      g_ptr_array_add (values, member_value (name, node, reveal));
+      g_ptr_array_add (values, member_value (token, name, node, reveal));
     }
   g_list_free (members);
 
