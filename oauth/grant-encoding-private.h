@@ -19,6 +19,9 @@ typedef struct {
 void        grant_string_append_percent_encoded (GString    *out,
                                                  const char *str);
 char       *grant_percent_encode                (const char *str);
+char       *grant_percent_encode_to             (char       *w,
+                                                 const char *str,
+                                                 gsize       len);
 void        grant_string_append_form_encoded    (GString    *out,
                                                  const char *str);
 gboolean    grant_is_percent_encoded_identity   (const char *start,
@@ -44,6 +47,8 @@ char       *grant_params_to_form                (GPtrArray  *params);
 GHashTable *grant_params_to_hash_table          (GPtrArray  *params);
 
 char       *grant_uri_requote                   (const char *uri);
+gboolean    grant_uri_needs_requote             (const char *uri);
+gboolean    grant_uri_text_needs_requote        (const char *text);
 char       *grant_uri_append_params             (const char *uri,
                                                  GPtrArray  *params);
 char       *grant_uri_get_param                 (const char *uri,

@@ -49,25 +49,15 @@ grant_is_percent_encoded_identity (const char *start,
   return TRUE;
 }
 
-static void
-append_encoded (GString    *out,
-                const char *str,
-                gboolean    space_as_plus)
+static inline char *
+encode_to (char         *w,
+           const guchar *p,
+           gsize         len,
+           gboolean      space_as_plus)
 {
   static const char hex[] = "0123456789ABCDEF";
-  gsize len, start;
-  char *w;
 
-  if (str == NULL)
-    return;
-
-  /* Room for the worst case, written through a pointer, then trimmed:
-   * this runs over every byte of every base string. */
-  len = strlen (str);
-  start = out->len;
-  g_string_set_size (out, start + 3 * len);
-  w = out->str + start;
-  for (const guchar *p = (const guchar *) str; *p; p++)
+  for (const guchar *end = p + len; p < end; p++)
     {
       if (is_unreserved (*p))
         *w++ = *p;
@@ -80,6 +70,37 @@ append_encoded (GString    *out,
           *w++ = hex[*p & 0x0f];
         }
     }
+  return w;
+}
+
+/* Writes the @len bytes at @str in the RFC 5849 encoding to @w, which
+ * has room for 3 * @len bytes, and returns the end of what it wrote:
+ * for callers that size one buffer for a whole base string. */
+char *
+grant_percent_encode_to (char       *w,
+                         const char *str,
+                         gsize       len)
+{
+  return encode_to (w, (const guchar *) str, len, FALSE);
+}
+
+static void
+append_encoded (GString    *out,
+                const char *str,
+                gboolean    space_as_plus)
+{
+  gsize len, start;
+  char *w;
+
+  if (str == NULL)
+    return;
+
+  /* Room for the worst case, written through a pointer, then trimmed:
+   * this runs over every byte of every base string. */
+  len = strlen (str);
+  start = out->len;
+  g_string_set_size (out, start + 3 * len);
+  w = encode_to (out->str + start, (const guchar *) str, len, space_as_plus);
   g_string_truncate (out, w - out->str);
 }
 
@@ -302,39 +323,59 @@ is_hex_escape (const char *p)
  * keeps its brackets. This is what browsers and requests do before
  * sending, so the signature covers the URL that really goes on the wire.
  */
-static inline gboolean
-keep_in_uri (guchar c)
-{
-  static const char keep[] = "!$&'()*+,;=:@/?#~-._";
+static const guint8 kept_in_uri[256] = {
+  ['!'] = 1, ['$'] = 1, ['&'] = 1, ['\''] = 1, ['('] = 1, [')'] = 1,
+  ['*'] = 1, ['+'] = 1, [','] = 1, [';'] = 1, ['='] = 1, [':'] = 1,
+  ['@'] = 1, ['/'] = 1, ['?'] = 1, ['#'] = 1, ['~'] = 1, ['-'] = 1,
+  ['.'] = 1, ['_'] = 1,
+  ['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1,
+};
 
-  return c != '\0' && (g_ascii_isalnum (c) || strchr (keep, c) != NULL);
+/* Whether @text, a path, query or what follows a URL's authority, holds
+ * anything grant_uri_requote() would change. */
+gboolean
+grant_uri_text_needs_requote (const char *text)
+{
+  const guchar *p = (const guchar *) text;
+
+  for (;;)
+    {
+      /* "%" and NUL are not in the table: the loop stops only for them
+       * and for what needs quoting. */
+      while (kept_in_uri[*p])
+        p++;
+      if (*p == '\0')
+        return FALSE;
+      if (*p != '%' || !is_hex_escape ((const char *) p))
+        return TRUE;
+      p += 3;
+    }
 }
 
-static gboolean
-needs_requote (const char *rest)
+static const char *
+after_authority (const char *uri)
 {
-  for (const char *p = rest; *p; p++)
-    {
-      if (*p == '%' ? !is_hex_escape (p) : !keep_in_uri (*p))
-        return TRUE;
-    }
-  return FALSE;
+  const char *scheme_end = strstr (uri, "://");
+
+  if (scheme_end == NULL)
+    return uri;
+  return scheme_end + 3 + strcspn (scheme_end + 3, "/?#");
+}
+
+/* Whether grant_uri_requote() would change @uri. */
+gboolean
+grant_uri_needs_requote (const char *uri)
+{
+  return grant_uri_text_needs_requote (after_authority (uri));
 }
 
 char *
 grant_uri_requote (const char *uri)
 {
-  const char *rest = uri;
-  const char *scheme_end = strstr (uri, "://");
+  const char *rest = after_authority (uri);
   GString *out;
 
-  if (scheme_end != NULL)
-    {
-      const char *authority = scheme_end + 3;
-
-      rest = authority + strcspn (authority, "/?#");
-    }
-  if (!needs_requote (rest))
+  if (!grant_uri_text_needs_requote (rest))
     return g_strdup (uri);
 
   out = g_string_sized_new (strlen (uri) + 16);
@@ -350,7 +391,7 @@ grant_uri_requote (const char *uri)
           else
             g_string_append (out, "%25");
         }
-      else if (keep_in_uri (c))
+      else if (kept_in_uri[c])
         g_string_append_c (out, c);
       else
         g_string_append_printf (out, "%%%02X", c);

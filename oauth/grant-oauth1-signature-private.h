@@ -13,6 +13,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _GrantOAuth1Key GrantOAuth1Key;
+
 /* Everything that goes into one signature. Strings are borrowed. */
 typedef struct {
   GrantOAuth1SignatureMethod  method;
@@ -25,6 +27,7 @@ typedef struct {
   const char                 *verifier;
   const char                 *realm;
   gnutls_privkey_t            rsa_key;
+  GrantOAuth1Key             *key;       /* made from exactly these secrets, or NULL */
   const char                 *nonce;      /* NULL: a fresh one */
   const char                 *timestamp;  /* NULL: now */
   gboolean                    force_include_body;
@@ -34,6 +37,7 @@ typedef struct {
 typedef struct {
   const char *method;
   const char *uri;           /* absolute; raw characters are requoted */
+  GUri       *parsed_uri;    /* or the URI already parsed; NULL for @uri */
   const char *host;          /* a Host header that overrides the URI's, or NULL */
   const char *content_type;  /* NULL when the request has none */
   GBytes     *body;          /* NULL when the request has none */
@@ -45,7 +49,6 @@ typedef struct {
   char   *authorization;
   char   *content_type;
   GBytes *body;
-  char   *base_string;
 } GrantOAuth1Signed;
 
 char             *grant_oauth1_base_string_uri        (const char              *uri,
@@ -61,9 +64,10 @@ char             *grant_oauth1_compute_signature      (GrantOAuth1SignatureMetho
                                                        const char              *token_secret,
                                                        gnutls_privkey_t         rsa_key,
                                                        GError                 **error);
-char             *grant_oauth1_authorization_header   (const GrantParam        *oauth_params,
-                                                       guint                    n_params,
-                                                       const char              *realm);
+GrantOAuth1Key   *grant_oauth1_key_new               (GrantOAuth1SignatureMethod method,
+                                                       const char              *client_secret,
+                                                       const char              *token_secret);
+void              grant_oauth1_key_free              (GrantOAuth1Key          *key);
 gnutls_privkey_t  grant_oauth1_load_rsa_key           (const char              *pem,
                                                        gssize                   length,
                                                        GError                 **error);

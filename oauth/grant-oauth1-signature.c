@@ -29,21 +29,6 @@ grant_content_type_is_form (const char *content_type)
   return strstr (lower, FORM_CONTENT_TYPE) != NULL;
 }
 
-static gboolean
-port_is_default (const char *scheme,
-                 int         port)
-{
-  return port < 0 ||
-         (port == 80 && g_str_equal (scheme, "http")) ||
-         (port == 443 && g_str_equal (scheme, "https"));
-}
-
-/*
- * RFC 5849 §3.4.1.2. The scheme and host are lower-cased, a default port
- * is dropped and the path is kept exactly as it is encoded on the wire.
- * A Host header, when the application set one, names the host the server
- * sees and so the one it verifies against.
- */
 static GUri *
 parse_request_uri (const char  *uri,
                    GError     **error)
@@ -58,64 +43,89 @@ parse_request_uri (const char  *uri,
   return parsed;
 }
 
-static char *
-base_string_uri (GUri        *parsed,
-                 const char  *uri,
-                 const char  *host,
-                 GError     **error)
+static void
+ascii_down_from (GString *out,
+                 gsize    start)
 {
-  g_autofree char *scheme = NULL;
-  g_autofree char *hostname = NULL;
+  for (gsize i = start; i < out->len; i++)
+    {
+      char c = out->str[i];
+
+      if (c >= 'A' && c <= 'Z')
+        out->str[i] = c - 'A' + 'a';
+    }
+}
+
+/*
+ * RFC 5849 §3.4.1.2, appended to @out. The scheme and host are
+ * lower-cased, a default port is dropped and the path is kept exactly as
+ * it is encoded on the wire. A Host header, when the application set one,
+ * names the host the server sees and so the one it verifies against.
+ */
+static gboolean
+append_base_string_uri (GString     *out,
+                        GUri        *parsed,
+                        const char  *host,
+                        GError     **error)
+{
+  const char *scheme = g_uri_get_scheme (parsed);
+  const char *hostname = g_uri_get_host (parsed);
+  g_autoptr(GUri) host_uri = NULL;
+  gboolean https;
   const char *path;
   int port;
-  GString *out;
+  gsize start;
 
-  scheme = g_ascii_strdown (g_uri_get_scheme (parsed), -1);
-  if (!g_str_equal (scheme, "http") && !g_str_equal (scheme, "https"))
+  https = g_ascii_strcasecmp (scheme, "https") == 0;
+  if (!https && g_ascii_strcasecmp (scheme, "http") != 0)
     {
       g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
                    "OAuth 1 signs http and https URLs, not “%s” ones", scheme);
-      return NULL;
+      return FALSE;
     }
 
   port = g_uri_get_port (parsed);
   if (host != NULL && *host != '\0')
     {
-      g_autofree char *with_scheme = g_strconcat (scheme, "://", host, "/", NULL);
-      g_autoptr(GUri) host_uri = g_uri_parse (with_scheme, G_URI_FLAGS_ENCODED, NULL);
+      g_autofree char *with_scheme = g_strconcat (https ? "https://" : "http://", host, "/", NULL);
 
+      host_uri = g_uri_parse (with_scheme, G_URI_FLAGS_ENCODED, NULL);
       if (host_uri == NULL || g_uri_get_host (host_uri) == NULL)
         {
           g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
                                "The request's Host header is not a valid host name");
-          return NULL;
+          return FALSE;
         }
-      hostname = g_ascii_strdown (g_uri_get_host (host_uri), -1);
+      hostname = g_uri_get_host (host_uri);
       port = g_uri_get_port (host_uri);
     }
-  else if (g_uri_get_host (parsed) != NULL && *g_uri_get_host (parsed) != '\0')
-    hostname = g_ascii_strdown (g_uri_get_host (parsed), -1);
 
-  if (hostname == NULL)
+  if (hostname == NULL || *hostname == '\0')
     {
+      g_autofree char *shown = g_uri_to_string_partial (parsed, G_URI_HIDE_PASSWORD);
+
       g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
-                   "Cannot sign a request for a URL without a host: %s", uri);
-      return NULL;
+                   "Cannot sign a request for a URL without a host: %s", shown);
+      return FALSE;
     }
 
-  out = g_string_new (scheme);
-  g_string_append (out, "://");
+  g_string_append (out, https ? "https://" : "http://");
+  start = out->len;
   if (strchr (hostname, ':') != NULL)
-    g_string_append_printf (out, "[%s]", hostname);
+    {
+      g_string_append_c (out, '[');
+      g_string_append (out, hostname);
+      g_string_append_c (out, ']');
+    }
   else
     g_string_append (out, hostname);
-  if (!port_is_default (scheme, port))
+  ascii_down_from (out, start);
+  if (port >= 0 && port != (https ? 443 : 80))
     g_string_append_printf (out, ":%d", port);
 
   path = g_uri_get_path (parsed);
-  g_string_append (out, (path && *path) ? path : "/");
-
-  return g_string_free (out, FALSE);
+  g_string_append (out, *path ? path : "/");
+  return TRUE;
 }
 
 char *
@@ -124,17 +134,17 @@ grant_oauth1_base_string_uri (const char  *uri,
                               GError     **error)
 {
   g_autoptr(GUri) parsed = parse_request_uri (uri, error);
+  GString *out;
 
   if (parsed == NULL)
     return NULL;
-  return base_string_uri (parsed, uri, host, error);
-}
-
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
+  out = g_string_new (NULL);
+  if (!append_base_string_uri (out, parsed, host, error))
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
 }
 
 /*
@@ -142,33 +152,80 @@ compare_strings (gconstpointer a,
  * sorted by name and, for equal names, by value, byte-wise. Each pair is
  * encoded once, as "name\x01value\0", into one buffer: \x01 sorts below
  * every character an encoded name can hold, so ordering these strings
- * orders the pairs.
+ * orders the pairs. A request with a dozen or so parameters keeps its
+ * offsets and its sort on the stack: this runs for every request sent.
  */
+#define INLINE_PAIRS 32
+
+/* One pair in the buffer: "name\x01value" from @offset, @len bytes
+ * long, the name @name_len of them; @escaped when it holds a "%". */
 typedef struct {
-  GString *buffer;
-  GArray  *offsets;
+  gsize    offset;
+  gsize    len;
+  gsize    name_len;
+  gboolean escaped;
+} PairSpan;
+
+typedef struct {
+  GString  *buffer;
+  PairSpan *spans;
+  guint     len;
+  guint     allocated;
+  PairSpan  inline_spans[INLINE_PAIRS];
 } EncodedPairs;
 
 static void
-pairs_init (EncodedPairs *pairs)
+pairs_init (EncodedPairs *pairs,
+            gsize         reserve)
 {
-  pairs->buffer = g_string_sized_new (512);
-  pairs->offsets = g_array_sized_new (FALSE, FALSE, sizeof (gsize), 16);
+  pairs->buffer = g_string_sized_new (reserve);
+  pairs->spans = pairs->inline_spans;
+  pairs->len = 0;
+  pairs->allocated = INLINE_PAIRS;
 }
 
 static void
 pairs_clear (EncodedPairs *pairs)
 {
   g_string_free (pairs->buffer, TRUE);
-  g_array_unref (pairs->offsets);
+  if (pairs->spans != pairs->inline_spans)
+    g_free (pairs->spans);
 }
 
 static void
 pairs_begin (EncodedPairs *pairs)
 {
-  gsize start = pairs->buffer->len;
+  if (pairs->len == pairs->allocated)
+    {
+      PairSpan *grown = g_new (PairSpan, pairs->allocated * 2);
 
-  g_array_append_val (pairs->offsets, start);
+      memcpy (grown, pairs->spans, pairs->len * sizeof (PairSpan));
+      if (pairs->spans != pairs->inline_spans)
+        g_free (pairs->spans);
+      pairs->spans = grown;
+      pairs->allocated *= 2;
+    }
+  pairs->spans[pairs->len].offset = pairs->buffer->len;
+}
+
+static void
+pairs_separate (EncodedPairs *pairs)
+{
+  PairSpan *span = &pairs->spans[pairs->len];
+
+  span->name_len = pairs->buffer->len - span->offset;
+  g_string_append_c (pairs->buffer, '\x01');
+}
+
+static void
+pairs_end (EncodedPairs *pairs)
+{
+  PairSpan *span = &pairs->spans[pairs->len];
+
+  span->len = pairs->buffer->len - span->offset;
+  span->escaped = memchr (pairs->buffer->str + span->offset, '%', span->len) != NULL;
+  g_string_append_c (pairs->buffer, '\0');
+  pairs->len++;
 }
 
 static void
@@ -178,9 +235,9 @@ pairs_add (EncodedPairs *pairs,
 {
   pairs_begin (pairs);
   grant_string_append_percent_encoded (pairs->buffer, name);
-  g_string_append_c (pairs->buffer, '\x01');
+  pairs_separate (pairs);
   grant_string_append_percent_encoded (pairs->buffer, value);
-  g_string_append_c (pairs->buffer, '\0');
+  pairs_end (pairs);
 }
 
 /* Appends one half of a form piece, decoded and encoded again, or as it
@@ -233,10 +290,10 @@ pairs_add_form (EncodedPairs *pairs,
           pairs_begin (pairs);
           if (!pairs_append_form_part (pairs, p, eq ? eq : piece_end))
             return FALSE;
-          g_string_append_c (pairs->buffer, '\x01');
+          pairs_separate (pairs);
           if (eq != NULL && !pairs_append_form_part (pairs, eq + 1, piece_end))
             return FALSE;
-          g_string_append_c (pairs->buffer, '\0');
+          pairs_end (pairs);
           (*n_added)++;
         }
       p = piece_end + 1;
@@ -244,15 +301,80 @@ pairs_add_form (EncodedPairs *pairs,
   return TRUE;
 }
 
-static const char **
-pairs_sort (EncodedPairs *pairs)
+static const char *
+pair_text (const EncodedPairs *pairs,
+           const PairSpan     *span)
 {
-  const char **sorted = g_new (const char *, pairs->offsets->len + 1);
+  return pairs->buffer->str + span->offset;
+}
 
-  for (guint i = 0; i < pairs->offsets->len; i++)
-    sorted[i] = pairs->buffer->str + g_array_index (pairs->offsets, gsize, i);
-  qsort (sorted, pairs->offsets->len, sizeof (char *), compare_strings);
-  return sorted;
+static int
+compare_spans (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  const EncodedPairs *pairs = user_data;
+
+  return strcmp (pair_text (pairs, *(const PairSpan * const *) a),
+                 pair_text (pairs, *(const PairSpan * const *) b));
+}
+
+static int
+compare_pairs (const EncodedPairs *pairs,
+               const PairSpan     *a,
+               const PairSpan     *b)
+{
+  return strcmp (pair_text (pairs, a), pair_text (pairs, b));
+}
+
+/*
+ * Fills @sorted, which has room for every pair, in signing order. The
+ * pairs from @first_sorted on are in order already (the protocol
+ * parameters, added by name): the request's own are sorted and the two
+ * runs merged.
+ */
+static void
+pairs_sort (EncodedPairs    *pairs,
+            const PairSpan **sorted,
+            guint            first_sorted)
+{
+  const PairSpan *head[INLINE_PAIRS];
+  guint n = pairs->len;
+  guint i, j, k;
+
+  if (n > INLINE_PAIRS)
+    {
+      for (i = 0; i < n; i++)
+        sorted[i] = &pairs->spans[i];
+      g_qsort_with_data (sorted, n, sizeof (PairSpan *), compare_spans, pairs);
+      return;
+    }
+
+  /* Insertion sort is the quickest for the handful of pairs a request
+   * carries in its query or body. */
+  for (i = 0; i < first_sorted; i++)
+    {
+      const PairSpan *item = &pairs->spans[i];
+
+      for (j = i; j > 0 && compare_pairs (pairs, head[j - 1], item) > 0; j--)
+        head[j] = head[j - 1];
+      head[j] = item;
+    }
+
+  for (i = 0, j = first_sorted, k = 0; i < first_sorted || j < n; k++)
+    {
+      if (j == n || (i < first_sorted && compare_pairs (pairs, head[i], &pairs->spans[j]) <= 0))
+        sorted[k] = head[i++];
+      else
+        sorted[k] = &pairs->spans[j++];
+    }
+}
+
+static const PairSpan **
+pairs_sorted_storage (EncodedPairs     *pairs,
+                      const PairSpan  **inline_storage)
+{
+  return pairs->len > INLINE_PAIRS ? g_new (const PairSpan *, pairs->len) : inline_storage;
 }
 
 static void
@@ -271,77 +393,105 @@ pairs_add_params (EncodedPairs *pairs,
 char *
 grant_oauth1_normalize_parameters (GPtrArray *params)
 {
-  g_autofree const char **sorted = NULL;
+  const PairSpan *inline_sorted[INLINE_PAIRS];
+  const PairSpan **sorted;
   EncodedPairs pairs;
   GString *out;
 
-  pairs_init (&pairs);
+  pairs_init (&pairs, 512);
   pairs_add_params (&pairs, params);
-  sorted = pairs_sort (&pairs);
+  sorted = pairs_sorted_storage (&pairs, inline_sorted);
+  pairs_sort (&pairs, sorted, pairs.len);
 
   out = g_string_sized_new (pairs.buffer->len);
-  for (guint i = 0; i < params->len; i++)
+  for (guint i = 0; i < pairs.len; i++)
     {
       if (i > 0)
         g_string_append_c (out, '&');
-      for (const char *c = sorted[i]; *c; c++)
+      for (const char *c = pair_text (&pairs, sorted[i]); *c; c++)
         g_string_append_c (out, *c == '\x01' ? '=' : *c);
     }
+  if (sorted != inline_sorted)
+    g_free (sorted);
   pairs_clear (&pairs);
   return g_string_free (out, FALSE);
 }
 
-/*
- * The base string straight from the pairs: the normalized string is
- * encoded a second time in the same pass. Its characters are unreserved
- * ones, "%", "=" and "&", so the second encoding only rewrites those three.
- */
 static char *
-base_string_from_pairs (const char   *http_method,
-                        const char   *base_string_uri,
-                        EncodedPairs *pairs)
+write_literal (char       *w,
+               const char *literal,
+               gsize       len)
 {
-  g_autofree const char **sorted = pairs_sort (pairs);
-  g_autofree char *method = g_ascii_strup (http_method, -1);
-  guint n = pairs->offsets->len;
-  GString *out = g_string_sized_new (pairs->buffer->len * 3 / 2 + 128);
-  gsize start;
+  memcpy (w, literal, len);
+  return w + len;
+}
+
+/*
+ * The base string straight from the pairs, into @out: the normalized
+ * string is encoded a second time in the same pass. Its characters are
+ * unreserved ones, "%", "=" and "&", so the second encoding only rewrites
+ * those three, and a pair without a "%" is copied around its "=".
+ */
+static void
+append_base_string (GString      *out,
+                    const char   *http_method,
+                    const char   *base_string_uri,
+                    gsize         base_string_uri_len,
+                    EncodedPairs *pairs,
+                    guint         first_sorted)
+{
+  const PairSpan *inline_sorted[INLINE_PAIRS];
+  const PairSpan **sorted = pairs_sorted_storage (pairs, inline_sorted);
+  gsize method_len = strlen (http_method);
+  gsize start = out->len;
   char *w;
 
-  grant_string_append_percent_encoded (out, method);
-  g_string_append_c (out, '&');
-  grant_string_append_percent_encoded (out, base_string_uri);
-  g_string_append_c (out, '&');
+  pairs_sort (pairs, sorted, first_sorted);
 
   /* Every byte grows to at most three. */
-  start = out->len;
-  g_string_set_size (out, start + 3 * pairs->buffer->len + 3 * n);
+  g_string_set_size (out, start + 3 * (method_len + base_string_uri_len +
+                                       pairs->buffer->len + pairs->len) + 2);
   w = out->str + start;
-  for (guint i = 0; i < n; i++)
+
+  for (gsize i = 0; i < method_len; i++)
     {
+      char upper = g_ascii_toupper (http_method[i]);
+
+      w = grant_percent_encode_to (w, &upper, 1);
+    }
+  *w++ = '&';
+  w = grant_percent_encode_to (w, base_string_uri, base_string_uri_len);
+  *w++ = '&';
+
+  for (guint i = 0; i < pairs->len; i++)
+    {
+      const PairSpan *span = sorted[i];
+      const char *text = pair_text (pairs, span);
+
       if (i > 0)
+        w = write_literal (w, "%26", 3);
+
+      if (!span->escaped)
         {
-          memcpy (w, "%26", 3);
-          w += 3;
+          w = write_literal (w, text, span->name_len);
+          w = write_literal (w, "%3D", 3);
+          w = write_literal (w, text + span->name_len + 1, span->len - span->name_len - 1);
+          continue;
         }
-      for (const char *c = sorted[i]; *c; c++)
+
+      for (const char *c = text; *c; c++)
         {
           if (*c == '\x01')
-            {
-              memcpy (w, "%3D", 3);
-              w += 3;
-            }
+            w = write_literal (w, "%3D", 3);
           else if (*c == '%')
-            {
-              memcpy (w, "%25", 3);
-              w += 3;
-            }
+            w = write_literal (w, "%25", 3);
           else
             *w++ = *c;
         }
     }
   g_string_truncate (out, w - out->str);
-  return g_string_free (out, FALSE);
+  if (sorted != inline_sorted)
+    g_free (sorted);
 }
 
 /* The base string of @params by the path signing takes, for the
@@ -352,13 +502,14 @@ grant_oauth1_signature_base_string (const char *http_method,
                                     GPtrArray  *params)
 {
   EncodedPairs pairs;
-  char *base;
+  GString *out = g_string_new (NULL);
 
-  pairs_init (&pairs);
+  pairs_init (&pairs, 512);
   pairs_add_params (&pairs, params);
-  base = base_string_from_pairs (http_method, base_string_uri, &pairs);
+  append_base_string (out, http_method, base_string_uri, strlen (base_string_uri),
+                      &pairs, pairs.len);
   pairs_clear (&pairs);
-  return base;
+  return g_string_free (out, FALSE);
 }
 
 static char *
@@ -373,20 +524,145 @@ signing_key (const char *client_secret,
   return g_string_free (key, FALSE);
 }
 
+static gnutls_mac_algorithm_t
+hmac_algorithm (GrantOAuth1SignatureMethod method)
+{
+  switch (method)
+    {
+    case GRANT_OAUTH1_SIGNATURE_HMAC_SHA1:
+      return GNUTLS_MAC_SHA1;
+    case GRANT_OAUTH1_SIGNATURE_HMAC_SHA256:
+      return GNUTLS_MAC_SHA256;
+    case GRANT_OAUTH1_SIGNATURE_HMAC_SHA512:
+      return GNUTLS_MAC_SHA512;
+    default:
+      return GNUTLS_MAC_UNKNOWN;
+    }
+}
+
+/*
+ * An HMAC already keyed with "client_secret&token_secret", for a signer
+ * to keep while its secrets stay the same: each signature then starts
+ * from the keyed state instead of hashing the key again. Output resets
+ * the state, so one signature at a time works on @working in place; one
+ * that finds it busy works on a copy of @keyed, which nothing ever writes
+ * to and so can be copied from any thread. GnuTLS wipes the keyed states
+ * when the handles are freed.
+ */
+struct _GrantOAuth1Key
+{
+  GMutex                  lock;
+  gnutls_hmac_hd_t        working;
+  gnutls_hmac_hd_t        keyed;
+  gnutls_mac_algorithm_t  algorithm;
+};
+
+GrantOAuth1Key *
+grant_oauth1_key_new (GrantOAuth1SignatureMethod  method,
+                      const char                 *client_secret,
+                      const char                 *token_secret)
+{
+  gnutls_mac_algorithm_t algorithm = hmac_algorithm (method);
+  gnutls_hmac_hd_t keyed = NULL;
+  gnutls_hmac_hd_t working;
+  GrantOAuth1Key *key;
+  char *secret;
+  int ret;
+
+  if (algorithm == GNUTLS_MAC_UNKNOWN)
+    return NULL;
+
+  secret = signing_key (client_secret, token_secret);
+  ret = gnutls_hmac_init (&keyed, algorithm, secret, strlen (secret));
+  grant_secret_free (secret);
+  if (ret < 0)
+    return NULL;
+  working = gnutls_hmac_copy (keyed);
+  if (working == NULL)
+    {
+      gnutls_hmac_deinit (keyed, NULL);
+      return NULL;
+    }
+
+  key = g_new0 (GrantOAuth1Key, 1);
+  g_mutex_init (&key->lock);
+  key->working = working;
+  key->keyed = keyed;
+  key->algorithm = algorithm;
+  return key;
+}
+
+void
+grant_oauth1_key_free (GrantOAuth1Key *key)
+{
+  if (key == NULL)
+    return;
+  gnutls_hmac_deinit (key->working, NULL);
+  gnutls_hmac_deinit (key->keyed, NULL);
+  g_mutex_clear (&key->lock);
+  g_free (key);
+}
+
+/* Returns FALSE when @key cannot be used, and the caller keys its own. */
+static gboolean
+key_digest (GrantOAuth1Key *key,
+            const char     *data,
+            gsize           len,
+            guint8         *digest)
+{
+  gnutls_hmac_hd_t copy;
+
+  if (g_mutex_trylock (&key->lock))
+    {
+      gnutls_hmac (key->working, data, len);
+      gnutls_hmac_output (key->working, digest);
+      g_mutex_unlock (&key->lock);
+      return TRUE;
+    }
+
+  copy = gnutls_hmac_copy (key->keyed);
+  if (copy == NULL)
+    return FALSE;
+  gnutls_hmac (copy, data, len);
+  gnutls_hmac_deinit (copy, digest);
+  return TRUE;
+}
+
+static char *
+base64_digest (const guint8 *digest,
+               gsize         len)
+{
+  /* g_base64_encode without its allocation-sized guesswork: a digest is
+   * at most 64 bytes, 88 characters in base64. */
+  char out[96];
+  int state = 0, save = 0;
+  gsize n;
+
+  n = g_base64_encode_step (digest, len, FALSE, out, &state, &save);
+  n += g_base64_encode_close (FALSE, out + n, &state, &save);
+  return g_strndup (out, n);
+}
+
 static char *
 hmac_signature (gnutls_mac_algorithm_t  algorithm,
+                GrantOAuth1Key         *key,
                 const char             *base_string,
+                gsize                   base_string_len,
                 const char             *client_secret,
                 const char             *token_secret)
 {
-  char *key = signing_key (client_secret, token_secret);
   guint8 digest[64];
-  gsize digest_len = gnutls_hmac_get_len (algorithm);
 
-  gnutls_hmac_fast (algorithm, key, strlen (key), base_string, strlen (base_string), digest);
-  grant_secret_free (key);
+  if (key == NULL || key->algorithm != algorithm ||
+      !key_digest (key, base_string, base_string_len, digest))
+    {
+      char *secret = signing_key (client_secret, token_secret);
 
-  return g_base64_encode (digest, digest_len);
+      gnutls_hmac_fast (algorithm, secret, strlen (secret), base_string, base_string_len, digest);
+      grant_secret_free (secret);
+    }
+
+  return base64_digest (digest, gnutls_hmac_get_len (algorithm));
 }
 
 static char *
@@ -422,22 +698,23 @@ rsa_signature (gnutls_digest_algorithm_t   digest,
   return encoded;
 }
 
-char *
-grant_oauth1_compute_signature (GrantOAuth1SignatureMethod   method,
-                                const char                  *base_string,
-                                const char                  *client_secret,
-                                const char                  *token_secret,
-                                gnutls_privkey_t             rsa_key,
-                                GError                     **error)
+static char *
+compute_signature (GrantOAuth1SignatureMethod   method,
+                   GrantOAuth1Key              *key,
+                   const char                  *base_string,
+                   gsize                        base_string_len,
+                   const char                  *client_secret,
+                   const char                  *token_secret,
+                   gnutls_privkey_t             rsa_key,
+                   GError                     **error)
 {
   switch (method)
     {
     case GRANT_OAUTH1_SIGNATURE_HMAC_SHA1:
-      return hmac_signature (GNUTLS_MAC_SHA1, base_string, client_secret, token_secret);
     case GRANT_OAUTH1_SIGNATURE_HMAC_SHA256:
-      return hmac_signature (GNUTLS_MAC_SHA256, base_string, client_secret, token_secret);
     case GRANT_OAUTH1_SIGNATURE_HMAC_SHA512:
-      return hmac_signature (GNUTLS_MAC_SHA512, base_string, client_secret, token_secret);
+      return hmac_signature (hmac_algorithm (method), key, base_string, base_string_len,
+                             client_secret, token_secret);
     case GRANT_OAUTH1_SIGNATURE_RSA_SHA1:
       return rsa_signature (GNUTLS_DIG_SHA1, base_string, rsa_key, error);
     case GRANT_OAUTH1_SIGNATURE_RSA_SHA256:
@@ -453,41 +730,16 @@ grant_oauth1_compute_signature (GrantOAuth1SignatureMethod   method,
     }
 }
 
-/*
- * RFC 5849 §3.5.1. The realm is not a protocol parameter: it goes first
- * and unencoded, as oauthlib and most servers expect.
- */
 char *
-grant_oauth1_authorization_header (const GrantParam *oauth_params,
-                                   guint             n_params,
-                                   const char       *realm)
+grant_oauth1_compute_signature (GrantOAuth1SignatureMethod   method,
+                                const char                  *base_string,
+                                const char                  *client_secret,
+                                const char                  *token_secret,
+                                gnutls_privkey_t             rsa_key,
+                                GError                     **error)
 {
-  GString *out = g_string_sized_new (256);
-  gboolean first = TRUE;
-
-  g_string_append (out, "OAuth ");
-
-  if (realm != NULL)
-    {
-      g_string_append_printf (out, "realm=\"%s\"", realm);
-      first = FALSE;
-    }
-
-  for (guint i = 0; i < n_params; i++)
-    {
-      const GrantParam *param = &oauth_params[i];
-
-      if (!first)
-        g_string_append (out, ", ");
-      first = FALSE;
-      /* Names are oauth_* and need no encoding. */
-      g_string_append (out, param->name);
-      g_string_append (out, "=\"");
-      grant_string_append_percent_encoded (out, param->value);
-      g_string_append_c (out, '"');
-    }
-
-  return g_string_free (out, FALSE);
+  return compute_signature (method, NULL, base_string, strlen (base_string),
+                            client_secret, token_secret, rsa_key, error);
 }
 
 gnutls_privkey_t
@@ -549,23 +801,171 @@ body_hash (GBytes *body)
   return g_base64_encode (digest, digest_len);
 }
 
-/* The protocol parameters of one signature, in the order oauthlib renders
- * them (servers do not care; people comparing headers do). The strings
- * are borrowed: nothing here outlives the call. */
+/* The protocol parameters, numbered in the order of their names, which
+ * is the order they take in the base string. */
+typedef enum {
+  OAUTH_BODY_HASH,
+  OAUTH_CALLBACK,
+  OAUTH_CONSUMER_KEY,
+  OAUTH_NONCE,
+  OAUTH_SIGNATURE_METHOD,
+  OAUTH_TIMESTAMP,
+  OAUTH_TOKEN,
+  OAUTH_VERIFIER,
+  OAUTH_VERSION,
+  N_OAUTH_PARAMS
+} OAuthParamId;
+
+static const char * const oauth_param_names[N_OAUTH_PARAMS] = {
+  "oauth_body_hash",
+  "oauth_callback",
+  "oauth_consumer_key",
+  "oauth_nonce",
+  "oauth_signature_method",
+  "oauth_timestamp",
+  "oauth_token",
+  "oauth_verifier",
+  "oauth_version",
+};
+
+/* The order oauthlib renders them in: servers do not care, people
+ * comparing headers do. The signature comes last. */
+static const OAuthParamId rendering_order[N_OAUTH_PARAMS] = {
+  OAUTH_NONCE,
+  OAUTH_TIMESTAMP,
+  OAUTH_VERSION,
+  OAUTH_SIGNATURE_METHOD,
+  OAUTH_CONSUMER_KEY,
+  OAUTH_TOKEN,
+  OAUTH_CALLBACK,
+  OAUTH_VERIFIER,
+  OAUTH_BODY_HASH,
+};
+
+/* The protocol parameters of one signature. The strings are borrowed:
+ * nothing here outlives the call. */
 typedef struct {
-  GrantParam items[10];
-  guint      len;
+  const char *values[N_OAUTH_PARAMS];      /* NULL when not sent */
+  gboolean    unreserved[N_OAUTH_PARAMS];  /* the value needs no encoding */
+  guint       pair[N_OAUTH_PARAMS];        /* where it is among the pairs */
 } OAuthParams;
 
-static void
-oauth_params_add (OAuthParams *params,
-                  const char  *name,
-                  const char  *value)
+static const char *
+non_empty (const char *value)
 {
-  g_assert (params->len < G_N_ELEMENTS (params->items));
-  params->items[params->len].name = (char *) name;
-  params->items[params->len].value = (char *) value;
-  params->len++;
+  return value != NULL && *value != '\0' ? value : NULL;
+}
+
+static void
+oauth_params_set (OAuthParams  *params,
+                  OAuthParamId  id,
+                  const char   *value,
+                  gboolean      unreserved)
+{
+  params->values[id] = value;
+  params->unreserved[id] = unreserved;
+}
+
+/* Adds the parameters to @pairs, by name, each encoded once: the
+ * Authorization header takes them from there. */
+static void
+oauth_params_add_to_pairs (OAuthParams  *params,
+                           EncodedPairs *pairs)
+{
+  for (guint id = 0; id < N_OAUTH_PARAMS; id++)
+    {
+      const char *value = params->values[id];
+
+      if (value == NULL)
+        continue;
+      params->pair[id] = pairs->len;
+      pairs_begin (pairs);
+      g_string_append (pairs->buffer, oauth_param_names[id]);
+      pairs_separate (pairs);
+      if (params->unreserved[id])
+        g_string_append (pairs->buffer, value);
+      else
+        grant_string_append_percent_encoded (pairs->buffer, value);
+      pairs_end (pairs);
+    }
+}
+
+/* The parameters and the signature as a list, in rendering order. */
+static guint
+oauth_params_render (const OAuthParams *params,
+                     const char        *signature,
+                     GrantParam        *items)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < N_OAUTH_PARAMS; i++)
+    {
+      OAuthParamId id = rendering_order[i];
+
+      if (params->values[id] == NULL)
+        continue;
+      items[n].name = (char *) oauth_param_names[id];
+      items[n].value = (char *) params->values[id];
+      n++;
+    }
+  items[n].name = (char *) "oauth_signature";
+  items[n].value = (char *) signature;
+  return n + 1;
+}
+
+/*
+ * RFC 5849 §3.5.1. The protocol parameters are taken from @pairs, where
+ * they are encoded already; the signature is encoded here. The realm is
+ * not a protocol parameter: it goes first and unencoded, as oauthlib and
+ * most servers expect.
+ */
+static char *
+authorization_header (const EncodedPairs *pairs,
+                      const OAuthParams  *params,
+                      const char         *signature,
+                      const char         *realm)
+{
+  static const char signature_name[] = "oauth_signature=\"";
+  gsize realm_len = realm ? strlen (realm) : 0;
+  gsize signature_len = strlen (signature);
+  gsize size = 6 + realm_len + 10 + sizeof signature_name + 3 * signature_len + 2;
+  char *header, *w;
+
+  for (guint id = 0; id < N_OAUTH_PARAMS; id++)
+    if (params->values[id] != NULL)
+      size += pairs->spans[params->pair[id]].len + 5;
+
+  header = w = g_malloc (size);
+  w = write_literal (w, "OAuth ", 6);
+  if (realm != NULL)
+    {
+      w = write_literal (w, "realm=\"", 7);
+      w = write_literal (w, realm, realm_len);
+      w = write_literal (w, "\", ", 3);
+    }
+
+  for (guint i = 0; i < N_OAUTH_PARAMS; i++)
+    {
+      OAuthParamId id = rendering_order[i];
+      const PairSpan *span;
+      const char *text;
+
+      if (params->values[id] == NULL)
+        continue;
+      span = &pairs->spans[params->pair[id]];
+      text = pair_text (pairs, span);
+      /* Names are oauth_* and need no encoding. */
+      w = write_literal (w, text, span->name_len);
+      w = write_literal (w, "=\"", 2);
+      w = write_literal (w, text + span->name_len + 1, span->len - span->name_len - 1);
+      w = write_literal (w, "\", ", 3);
+    }
+
+  w = write_literal (w, signature_name, sizeof signature_name - 1);
+  w = grant_percent_encode_to (w, signature, signature_len);
+  *w++ = '"';
+  *w = '\0';
+  return header;
 }
 
 static void
@@ -583,26 +983,64 @@ append_form_params (GString          *out,
     }
 }
 
+/* Whether the path and query of a URI a caller parsed are what signing
+ * reads: encoded as they go on the wire, with nothing left to requote. */
+static gboolean
+is_signable_as_parsed (GUri *uri)
+{
+  GUriFlags encoded = G_URI_FLAGS_ENCODED_PATH | G_URI_FLAGS_ENCODED_QUERY;
+  const char *query = g_uri_get_query (uri);
+
+  return (g_uri_get_flags (uri) & encoded) == encoded &&
+         !grant_uri_text_needs_requote (g_uri_get_path (uri)) &&
+         (query == NULL || !grant_uri_text_needs_requote (query));
+}
+
+/* Seconds since the epoch in decimal; @out has room for 21 bytes. */
+static void
+format_timestamp (char   *out,
+                  gint64  seconds)
+{
+  char digits[20];
+  guint n = 0;
+  guint64 value = seconds > 0 ? (guint64) seconds : 0;
+
+  do
+    {
+      digits[n++] = '0' + value % 10;
+      value /= 10;
+    }
+  while (value > 0);
+  while (n > 0)
+    *out++ = digits[--n];
+  *out = '\0';
+}
+
 gboolean
 grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
                            const GrantOAuth1Request      *request,
                            GrantOAuth1Signed             *signed_out,
                            GError                       **error)
 {
-  g_autofree char *uri = NULL;
-  g_autofree char *bs_uri = NULL;
+  g_autofree char *uri_string = NULL;
   g_autofree char *hash = NULL;
-  g_autofree char *base_string = NULL;
   g_autofree char *signature = NULL;
   g_autoptr(GUri) parsed = NULL;
-  EncodedPairs pairs = { NULL, NULL };
-  OAuthParams oauth = { 0, };
+  const char *uri = request->uri;
+  EncodedPairs pairs = { NULL, };
+  OAuthParams oauth = { { NULL, }, };
+  GrantParam rendered[N_OAUTH_PARAMS + 1];
+  GString *scratch = NULL;
+  GString *base_string = NULL;
   char nonce[32];
   char timestamp[24];
   const char *content_type = request->content_type;
   const char *body_data = NULL;
+  const char *query;
   gsize body_len = 0;
+  gsize bs_uri_len;
   guint n_added = 0;
+  guint n_request_pairs;
   gboolean is_form;
 
   memset (signed_out, 0, sizeof *signed_out);
@@ -614,20 +1052,41 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
                            "“client-key” property");
       return FALSE;
     }
-  if (request->method == NULL || *request->method == '\0' || request->uri == NULL)
+  if (request->method == NULL || *request->method == '\0' ||
+      (request->uri == NULL && request->parsed_uri == NULL))
     {
       g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
                            "An OAuth 1 request needs an HTTP method and a URL");
       return FALSE;
     }
 
-  uri = grant_uri_requote (request->uri);
-  parsed = parse_request_uri (uri, error);
-  if (parsed == NULL)
-    return FALSE;
-  bs_uri = base_string_uri (parsed, uri, request->host, error);
-  if (bs_uri == NULL)
-    return FALSE;
+  /* A URI the caller already parsed is signed as it is; text is parsed
+   * once, after requoting what a person may have typed raw. */
+  if (request->parsed_uri != NULL && is_signable_as_parsed (request->parsed_uri))
+    parsed = g_uri_ref (request->parsed_uri);
+  else
+    {
+      if (uri == NULL)
+        uri = uri_string = g_uri_to_string (request->parsed_uri);
+      if (grant_uri_needs_requote (uri))
+        {
+          char *requoted = grant_uri_requote (uri);
+
+          g_free (uri_string);
+          uri = uri_string = requoted;
+          signed_out->uri = g_strdup (uri);
+        }
+      parsed = parse_request_uri (uri, error);
+      if (parsed == NULL)
+        goto fail;
+    }
+
+  /* The base-string URI is built here, and this buffer is reused for the
+   * Authorization header once the signature is made. */
+  scratch = g_string_sized_new (384);
+  if (!append_base_string_uri (scratch, parsed, request->host, error))
+    goto fail;
+  bs_uri_len = scratch->len;
 
   if (request->body != NULL)
     body_data = g_bytes_get_data (request->body, &body_len);
@@ -662,9 +1121,9 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
       goto fail;
     }
 
-  pairs_init (&pairs);
-  if (g_uri_get_query (parsed) != NULL &&
-      !pairs_add_form (&pairs, g_uri_get_query (parsed), strlen (g_uri_get_query (parsed)), &n_added))
+  query = g_uri_get_query (parsed);
+  pairs_init (&pairs, 256 + (query ? strlen (query) : 0) + (is_form ? body_len : 0));
+  if (query != NULL && !pairs_add_form (&pairs, query, strlen (query), &n_added))
     {
       g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
                            "The URL's query has an invalid percent-escape");
@@ -699,57 +1158,61 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
   if (credentials->timestamp != NULL)
     g_strlcpy (timestamp, credentials->timestamp, sizeof timestamp);
   else
-    g_snprintf (timestamp, sizeof timestamp, "%" G_GINT64_FORMAT,
-                g_get_real_time () / G_USEC_PER_SEC);
+    format_timestamp (timestamp, g_get_real_time () / G_USEC_PER_SEC);
 
-  oauth_params_add (&oauth, "oauth_nonce", nonce);
-  oauth_params_add (&oauth, "oauth_timestamp", timestamp);
-  oauth_params_add (&oauth, "oauth_version", "1.0");
-  oauth_params_add (&oauth, "oauth_signature_method",
-                    grant_oauth1_signature_method_to_string (credentials->method));
-  oauth_params_add (&oauth, "oauth_consumer_key", credentials->client_key);
-  if (credentials->token != NULL && *credentials->token != '\0')
-    oauth_params_add (&oauth, "oauth_token", credentials->token);
-  if (credentials->callback != NULL && *credentials->callback != '\0')
-    oauth_params_add (&oauth, "oauth_callback", credentials->callback);
-  if (credentials->verifier != NULL && *credentials->verifier != '\0')
-    oauth_params_add (&oauth, "oauth_verifier", credentials->verifier);
-  if (hash != NULL)
-    oauth_params_add (&oauth, "oauth_body_hash", hash);
+  /* What Grant makes up itself is unreserved already; a nonce or
+   * timestamp fixed by a test is encoded like any other value. */
+  oauth_params_set (&oauth, OAUTH_NONCE, nonce, credentials->nonce == NULL);
+  oauth_params_set (&oauth, OAUTH_TIMESTAMP, timestamp, credentials->timestamp == NULL);
+  oauth_params_set (&oauth, OAUTH_VERSION, "1.0", TRUE);
+  oauth_params_set (&oauth, OAUTH_SIGNATURE_METHOD,
+                    grant_oauth1_signature_method_to_string (credentials->method), TRUE);
+  oauth_params_set (&oauth, OAUTH_CONSUMER_KEY, credentials->client_key, FALSE);
+  oauth_params_set (&oauth, OAUTH_TOKEN, non_empty (credentials->token), FALSE);
+  oauth_params_set (&oauth, OAUTH_CALLBACK, non_empty (credentials->callback), FALSE);
+  oauth_params_set (&oauth, OAUTH_VERIFIER, non_empty (credentials->verifier), FALSE);
+  oauth_params_set (&oauth, OAUTH_BODY_HASH, hash, FALSE);
 
-  for (guint i = 0; i < oauth.len; i++)
-    pairs_add (&pairs, oauth.items[i].name, oauth.items[i].value);
-  base_string = base_string_from_pairs (request->method, bs_uri, &pairs);
-  signature = grant_oauth1_compute_signature (credentials->method, base_string,
-                                              credentials->client_secret,
-                                              credentials->token_secret,
-                                              credentials->rsa_key, error);
+  n_request_pairs = pairs.len;
+  oauth_params_add_to_pairs (&oauth, &pairs);
+
+  base_string = g_string_sized_new (3 * (scratch->len + pairs.buffer->len + pairs.len) + 16);
+  append_base_string (base_string, request->method, scratch->str, bs_uri_len,
+                      &pairs, n_request_pairs);
+  signature = compute_signature (credentials->method, credentials->key,
+                                 base_string->str, base_string->len,
+                                 credentials->client_secret, credentials->token_secret,
+                                 credentials->rsa_key, error);
   if (signature == NULL)
     goto fail;
-  oauth_params_add (&oauth, "oauth_signature", signature);
 
   switch (credentials->placement)
     {
     case GRANT_OAUTH1_PLACEMENT_HEADER:
-      signed_out->authorization = grant_oauth1_authorization_header (oauth.items, oauth.len,
-                                                                     credentials->realm);
+      signed_out->authorization = authorization_header (&pairs, &oauth, signature,
+                                                        credentials->realm);
       break;
 
     case GRANT_OAUTH1_PLACEMENT_QUERY:
       {
-        g_autoptr(GPtrArray) query = g_ptr_array_sized_new (oauth.len);
+        g_autoptr(GPtrArray) query_params = g_ptr_array_sized_new (N_OAUTH_PARAMS + 1);
+        guint n = oauth_params_render (&oauth, signature, rendered);
 
-        for (guint i = 0; i < oauth.len; i++)
-          g_ptr_array_add (query, &oauth.items[i]);
-        signed_out->uri = grant_uri_append_params (uri, query);
+        if (uri == NULL)
+          uri = uri_string = g_uri_to_string (parsed);
+        for (guint i = 0; i < n; i++)
+          g_ptr_array_add (query_params, &rendered[i]);
+        g_free (signed_out->uri);
+        signed_out->uri = grant_uri_append_params (uri, query_params);
       }
       break;
 
     case GRANT_OAUTH1_PLACEMENT_BODY:
       {
         GString *body = g_string_new_len (body_data, body_len);
+        guint n = oauth_params_render (&oauth, signature, rendered);
 
-        append_form_params (body, oauth.items, oauth.len);
+        append_form_params (body, rendered, n);
         signed_out->body = g_string_free_to_bytes (body);
       }
       break;
@@ -760,17 +1223,21 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
       goto fail;
     }
 
-  if (signed_out->uri == NULL && !g_str_equal (uri, request->uri))
-    signed_out->uri = g_steal_pointer (&uri);
-  signed_out->base_string = g_steal_pointer (&base_string);
+  g_string_free (base_string, TRUE);
   if (credentials->method == GRANT_OAUTH1_SIGNATURE_PLAINTEXT)
     grant_secret_wipe (signature);
+  if (scratch != NULL)
+    g_string_free (scratch, TRUE);
   pairs_clear (&pairs);
   return TRUE;
 
 fail:
   if (pairs.buffer != NULL)
     pairs_clear (&pairs);
+  if (scratch != NULL)
+    g_string_free (scratch, TRUE);
+  if (base_string != NULL)
+    g_string_free (base_string, TRUE);
   grant_oauth1_signed_clear (signed_out);
   return FALSE;
 }
@@ -782,5 +1249,4 @@ grant_oauth1_signed_clear (GrantOAuth1Signed *signed_out)
   g_clear_pointer (&signed_out->authorization, g_free);
   g_clear_pointer (&signed_out->content_type, g_free);
   g_clear_pointer (&signed_out->body, g_bytes_unref);
-  g_clear_pointer (&signed_out->base_string, g_free);
 }

@@ -56,6 +56,7 @@ struct _GrantOAuth1
   char *fixed_nonce;
   char *fixed_timestamp;
   gnutls_privkey_t rsa_key;
+  GrantOAuth1Key *key;
   GrantOAuth1SignatureMethod signature_method;
   GrantOAuth1Placement placement;
   gboolean force_include_body;
@@ -107,6 +108,17 @@ set_string_property (GrantOAuth1  *self,
     g_object_notify_by_pspec (G_OBJECT (self), props[prop]);
 }
 
+/* Keeps the HMAC keyed for the current secrets and method in step with
+ * them, so that signing never uses a key that is out of date. */
+static void
+rekey (GrantOAuth1 *self)
+{
+  g_clear_pointer (&self->key, grant_oauth1_key_free);
+  self->key = grant_oauth1_key_new (self->signature_method,
+                                    self->client_secret,
+                                    self->token_secret);
+}
+
 static void
 grant_oauth1_finalize (GObject *object)
 {
@@ -122,6 +134,7 @@ grant_oauth1_finalize (GObject *object)
   g_free (self->fixed_nonce);
   g_free (self->fixed_timestamp);
   g_clear_pointer (&self->rsa_key, gnutls_privkey_deinit);
+  g_clear_pointer (&self->key, grant_oauth1_key_free);
 
   G_OBJECT_CLASS (grant_oauth1_parent_class)->finalize (object);
 }
@@ -428,7 +441,13 @@ void
 grant_oauth1_set_client_secret (GrantOAuth1 *self,
                                 const char  *client_secret)
 {
-  set_string_property (self, &self->client_secret, client_secret, PROP_CLIENT_SECRET);
+  g_return_if_fail (GRANT_IS_OAUTH1 (self));
+
+  if (replace_string (&self->client_secret, client_secret))
+    {
+      rekey (self);
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CLIENT_SECRET]);
+    }
 }
 
 /**
@@ -486,7 +505,13 @@ void
 grant_oauth1_set_token_secret (GrantOAuth1 *self,
                                const char  *token_secret)
 {
-  set_string_property (self, &self->token_secret, token_secret, PROP_TOKEN_SECRET);
+  g_return_if_fail (GRANT_IS_OAUTH1 (self));
+
+  if (replace_string (&self->token_secret, token_secret))
+    {
+      rekey (self);
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_TOKEN_SECRET]);
+    }
 }
 
 /**
@@ -607,6 +632,7 @@ grant_oauth1_set_signature_method (GrantOAuth1                *self,
   if (self->signature_method == method)
     return;
   self->signature_method = method;
+  rekey (self);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SIGNATURE_METHOD]);
 }
 
@@ -771,6 +797,7 @@ credentials_for_step (GrantOAuth1            *self,
   credentials->verifier = self->verifier;
   credentials->realm = realm ? realm : self->realm;
   credentials->rsa_key = self->rsa_key;
+  credentials->key = self->key;
   credentials->nonce = self->fixed_nonce;
   credentials->timestamp = self->fixed_timestamp;
   credentials->force_include_body = self->force_include_body;
@@ -785,6 +812,7 @@ credentials_for_step (GrantOAuth1            *self,
       credentials->token = NULL;
       credentials->token_secret = NULL;
       credentials->verifier = NULL;
+      credentials->key = NULL;  /* made with the token secret */
       break;
     case GRANT_OAUTH1_STEP_ACCESS_TOKEN:
       credentials->callback = NULL;
@@ -924,7 +952,6 @@ sign_message_now (GrantOAuth1      *self,
   GrantOAuth1Credentials credentials;
   GrantOAuth1Request request = { 0, };
   GrantOAuth1Signed result;
-  g_autofree char *uri_string = g_uri_to_string (uri);
   GBytes *body = state->body;
   const char *content_type = state->content_type;
 
@@ -943,7 +970,7 @@ sign_message_now (GrantOAuth1      *self,
       !grant_method_has_body (method))
     credentials.placement = GRANT_OAUTH1_PLACEMENT_QUERY;
   request.method = method;
-  request.uri = uri_string;
+  request.parsed_uri = uri;
   request.host = soup_message_headers_get_one (headers, "Host");
   request.content_type = content_type;
   request.body = body;

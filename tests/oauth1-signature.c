@@ -615,6 +615,140 @@ test_fresh_nonces (void)
   g_assert_cmpuint (g_hash_table_size (seen), ==, 200);
 }
 
+/* The signature GLib's own HMAC gives for a GET of http://example.com/
+ * by "ck" with token "tok", nonce "abc" and timestamp 1234567890: an
+ * oracle that shares no code with Grant's. */
+static char *
+expected_header (GrantOAuth1SignatureMethod  method,
+                 const char                 *client_secret,
+                 const char                 *token_secret)
+{
+  GChecksumType type = method == GRANT_OAUTH1_SIGNATURE_HMAC_SHA1 ? G_CHECKSUM_SHA1
+                     : method == GRANT_OAUTH1_SIGNATURE_HMAC_SHA256 ? G_CHECKSUM_SHA256
+                     : G_CHECKSUM_SHA512;
+  const char *name = grant_oauth1_signature_method_to_string (method);
+  g_autofree char *client = g_uri_escape_string (client_secret ? client_secret : "", NULL, FALSE);
+  g_autofree char *token = g_uri_escape_string (token_secret ? token_secret : "", NULL, FALSE);
+  g_autofree char *key = g_strconcat (client, "&", token, NULL);
+  g_autofree char *base = g_strdup_printf ("GET&http%%3A%%2F%%2Fexample.com%%2F&"
+                                           "oauth_consumer_key%%3Dck%%26oauth_nonce%%3Dabc%%26"
+                                           "oauth_signature_method%%3D%s%%26oauth_timestamp%%3D"
+                                           "1234567890%%26oauth_token%%3Dtok%%26oauth_version%%3D1.0",
+                                           name);
+  g_autoptr(GHmac) hmac = g_hmac_new (type, (const guchar *) key, strlen (key));
+  guint8 digest[64];
+  gsize digest_len = sizeof digest;
+  g_autofree char *signature = NULL;
+  g_autofree char *escaped = NULL;
+
+  g_hmac_update (hmac, (const guchar *) base, -1);
+  g_hmac_get_digest (hmac, digest, &digest_len);
+  signature = g_base64_encode (digest, digest_len);
+  escaped = g_uri_escape_string (signature, NULL, FALSE);
+  return g_strdup_printf ("OAuth oauth_nonce=\"abc\", oauth_timestamp=\"1234567890\", "
+                          "oauth_version=\"1.0\", oauth_signature_method=\"%s\", "
+                          "oauth_consumer_key=\"ck\", oauth_token=\"tok\", "
+                          "oauth_signature=\"%s\"", name, escaped);
+}
+
+static void
+assert_signs_as_expected (GrantOAuth1 *auth)
+{
+  g_autofree char *expected = expected_header (grant_oauth1_get_signature_method (auth),
+                                               grant_oauth1_get_client_secret (auth),
+                                               grant_oauth1_get_token_secret (auth));
+
+  /* Twice: the second signature starts from where the first left the key. */
+  for (int i = 0; i < 2; i++)
+    {
+      g_autofree char *header = sign (auth, "GET", "http://example.com/", NULL, NULL, NULL, NULL);
+
+      g_assert_cmpstr (header, ==, expected);
+    }
+}
+
+/* A signer keys its HMAC once; every change of secret or method must
+ * give it a new key. */
+static void
+test_key_follows_secrets (void)
+{
+  static const GrantOAuth1SignatureMethod methods[] = {
+    GRANT_OAUTH1_SIGNATURE_HMAC_SHA1,
+    GRANT_OAUTH1_SIGNATURE_HMAC_SHA256,
+    GRANT_OAUTH1_SIGNATURE_HMAC_SHA512,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    {
+      g_autoptr(GrantOAuth1) auth = fixed_client ("ck", "abc", "1234567890");
+
+      grant_oauth1_set_token (auth, "tok");
+      grant_oauth1_set_signature_method (auth, methods[i]);
+      assert_signs_as_expected (auth);
+      grant_oauth1_set_client_secret (auth, "client secret");
+      assert_signs_as_expected (auth);
+      grant_oauth1_set_token_secret (auth, "token&secret");
+      assert_signs_as_expected (auth);
+      grant_oauth1_set_token_secret (auth, "another");
+      assert_signs_as_expected (auth);
+      grant_oauth1_set_client_secret (auth, "changed");
+      assert_signs_as_expected (auth);
+      grant_oauth1_set_signature_method (auth, methods[(i + 1) % G_N_ELEMENTS (methods)]);
+      assert_signs_as_expected (auth);
+      grant_oauth1_set_token_secret (auth, NULL);
+      assert_signs_as_expected (auth);
+    }
+}
+
+typedef struct {
+  GrantOAuth1 *auth;
+  const char  *expected;
+  guint        mismatches;
+} SignerThread;
+
+static gpointer
+sign_many (gpointer data)
+{
+  SignerThread *thread = data;
+
+  for (int i = 0; i < 500; i++)
+    {
+      g_autofree char *header = sign (thread->auth, "GET", "http://example.com/",
+                                      NULL, NULL, NULL, NULL);
+
+      if (g_strcmp0 (header, thread->expected) != 0)
+        thread->mismatches++;
+    }
+  return NULL;
+}
+
+/* Threads sharing one signer share its keyed HMAC; none may see another's
+ * half-hashed state. */
+static void
+test_concurrent_signatures (void)
+{
+  g_autoptr(GrantOAuth1) auth = fixed_client ("ck", "abc", "1234567890");
+  g_autofree char *expected = NULL;
+  SignerThread threads[4];
+  GThread *handles[4];
+
+  grant_oauth1_set_token (auth, "tok");
+  grant_oauth1_set_client_secret (auth, "cs");
+  grant_oauth1_set_token_secret (auth, "ts");
+  expected = expected_header (GRANT_OAUTH1_SIGNATURE_HMAC_SHA1, "cs", "ts");
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      threads[i] = (SignerThread) { auth, expected, 0 };
+      handles[i] = g_thread_new ("signer", sign_many, &threads[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      g_thread_join (handles[i]);
+      g_assert_cmpuint (threads[i].mismatches, ==, 0);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -639,6 +773,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/oauth1/signature/bad-input", test_bad_input);
   g_test_add_func ("/oauth1/signature/pkcs8-key", test_pkcs8_key);
   g_test_add_func ("/oauth1/signature/fresh-nonces", test_fresh_nonces);
+  g_test_add_func ("/oauth1/signature/key-follows-secrets", test_key_follows_secrets);
+  g_test_add_func ("/oauth1/signature/concurrent-signatures", test_concurrent_signatures);
 
   return g_test_run ();
 }
