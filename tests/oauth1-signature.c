@@ -8,6 +8,8 @@
  */
 
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "grant.h"
 #include "grant-encoding-private.h"
@@ -749,6 +751,53 @@ test_concurrent_signatures (void)
     }
 }
 
+static char *
+nonce_of (GrantOAuth1 *auth)
+{
+  g_autoptr(GRegex) nonce_re = g_regex_new ("oauth_nonce=\"([0-9a-f]{24})\"", 0, 0, NULL);
+  g_autofree char *header = sign (auth, "GET", "https://a.b/", NULL, NULL, NULL, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+
+  g_assert_true (g_regex_match (nonce_re, header, 0, &match));
+  return g_match_info_fetch (match, 1);
+}
+
+/* Nonces come from a pool; a forked child must not send the nonces its
+ * parent is about to send. */
+static void
+test_nonces_after_fork (void)
+{
+  g_autoptr(GrantOAuth1) auth = grant_oauth1_new ("client_key", "secret");
+  g_autofree char *before = nonce_of (auth);
+  g_autofree char *parent_nonce = NULL;
+  char child_nonce[25] = { 0, };
+  int fds[2];
+  int status = 0;
+  pid_t pid;
+
+  g_assert_no_errno (pipe (fds));
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      g_autofree char *nonce = nonce_of (auth);
+
+      if (write (fds[1], nonce, 24) != 24)
+        _exit (1);
+      _exit (0);
+    }
+
+  close (fds[1]);
+  g_assert_cmpint (read (fds[0], child_nonce, 24), ==, 24);
+  close (fds[0]);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+
+  parent_nonce = nonce_of (auth);
+  g_assert_cmpstr (child_nonce, !=, parent_nonce);
+  g_assert_cmpstr (child_nonce, !=, before);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -773,6 +822,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/oauth1/signature/bad-input", test_bad_input);
   g_test_add_func ("/oauth1/signature/pkcs8-key", test_pkcs8_key);
   g_test_add_func ("/oauth1/signature/fresh-nonces", test_fresh_nonces);
+  g_test_add_func ("/oauth1/signature/nonces-after-fork", test_nonces_after_fork);
   g_test_add_func ("/oauth1/signature/key-follows-secrets", test_key_follows_secrets);
   g_test_add_func ("/oauth1/signature/concurrent-signatures", test_concurrent_signatures);
 
