@@ -24,7 +24,8 @@ char       *grant_percent_encode_to             (char       *w,
                                                  gsize       len);
 void        grant_string_append_form_encoded    (GString    *out,
                                                  const char *str);
-gboolean    grant_is_percent_encoded_identity   (const char *start,
+char       *grant_copy_unreserved               (char       *w,
+                                                 const char *start,
                                                  const char *end);
 char       *grant_form_unescape                 (const char *start,
                                                  const char *end);

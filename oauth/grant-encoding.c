@@ -37,16 +37,18 @@ is_unreserved (guchar c)
   return unreserved[c];
 }
 
-/* Whether [start, end) is already in the RFC 5849 encoding, which is
- * then also what decoding and encoding it again would give. */
-gboolean
-grant_is_percent_encoded_identity (const char *start,
-                                   const char *end)
+/* Copies the bytes of [start, end) to @w up to the first one that is
+ * not unreserved; returns the end of what it copied. */
+char *
+grant_copy_unreserved (char       *w,
+                       const char *start,
+                       const char *end)
 {
-  for (const guchar *p = (const guchar *) start; p < (const guchar *) end; p++)
-    if (!unreserved[*p])
-      return FALSE;
-  return TRUE;
+  const guchar *p = (const guchar *) start;
+
+  while (p < (const guchar *) end && is_unreserved (*p))
+    *w++ = *p++;
+  return w;
 }
 
 static inline char *

@@ -9,11 +9,11 @@
 #include <gnutls/abstract.h>
 
 #include "grant-encoding-private.h"
+#include "grant-oauth1-endpoints-private.h"
+#include "grant-oauth1-key-private.h"
 #include "grant-oauth1.h"
 
 G_BEGIN_DECLS
-
-typedef struct _GrantOAuth1Key GrantOAuth1Key;
 
 /* Everything that goes into one signature. Strings are borrowed. */
 typedef struct {
@@ -28,6 +28,7 @@ typedef struct {
   const char                 *realm;
   gnutls_privkey_t            rsa_key;
   GrantOAuth1Key             *key;       /* made from exactly these secrets, or NULL */
+  GrantOAuth1Endpoints       *endpoints; /* the signer's known endpoints, or NULL */
   const char                 *nonce;      /* NULL: a fresh one */
   const char                 *timestamp;  /* NULL: now */
   gboolean                    force_include_body;
@@ -64,10 +65,6 @@ char             *grant_oauth1_compute_signature      (GrantOAuth1SignatureMetho
                                                        const char              *token_secret,
                                                        gnutls_privkey_t         rsa_key,
                                                        GError                 **error);
-GrantOAuth1Key   *grant_oauth1_key_new               (GrantOAuth1SignatureMethod method,
-                                                       const char              *client_secret,
-                                                       const char              *token_secret);
-void              grant_oauth1_key_free              (GrantOAuth1Key          *key);
 gnutls_privkey_t  grant_oauth1_load_rsa_key           (const char              *pem,
                                                        gssize                   length,
                                                        GError                 **error);

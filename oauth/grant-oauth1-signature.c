@@ -240,26 +240,68 @@ pairs_add (EncodedPairs *pairs,
   pairs_end (pairs);
 }
 
-/* Appends one half of a form piece, decoded and encoded again, or as it
- * is when it holds nothing but unreserved characters (the common case). */
-static gboolean
-pairs_append_form_part (EncodedPairs *pairs,
-                        const char   *start,
-                        const char   *end)
+/* @buffer holds a base-string URI and nothing else; encodes it in place. */
+static void
+encode_whole_buffer (GString *buffer)
+{
+  gsize raw_len = buffer->len;
+  char *encoded, *end;
+
+  g_string_set_size (buffer, 4 * raw_len);
+  encoded = buffer->str + raw_len;
+  end = grant_percent_encode_to (encoded, buffer->str, raw_len);
+  memmove (buffer->str, encoded, end - encoded);
+  g_string_truncate (buffer, end - encoded);
+}
+
+static char *
+write_literal (char       *w,
+               const char *literal,
+               gsize       len)
+{
+  memcpy (w, literal, len);
+  return w + len;
+}
+
+/* Room for @extra more bytes, written through the returned pointer and
+ * then committed with pairs_commit(). */
+static char *
+pairs_reserve (EncodedPairs *pairs,
+               gsize         extra)
+{
+  gsize len = pairs->buffer->len;
+
+  g_string_set_size (pairs->buffer, len + extra);
+  g_string_truncate (pairs->buffer, len);
+  return pairs->buffer->str + len;
+}
+
+static void
+pairs_commit (EncodedPairs *pairs,
+              char         *end)
+{
+  pairs->buffer->len = end - pairs->buffer->str;
+  *end = '\0';
+}
+
+/* Writes one half of a form piece, decoded and encoded again, or as it
+ * is when it holds nothing but unreserved characters (the common case);
+ * at most three bytes for each one read. NULL for a bad escape. */
+static char *
+write_form_part (char       *w,
+                 const char *start,
+                 const char *end)
 {
   g_autofree char *decoded = NULL;
+  char *copied = grant_copy_unreserved (w, start, end);
 
-  if (grant_is_percent_encoded_identity (start, end))
-    {
-      g_string_append_len (pairs->buffer, start, end - start);
-      return TRUE;
-    }
+  if (copied - w == end - start)
+    return copied;
 
   decoded = grant_form_unescape (start, end);
   if (decoded == NULL)
-    return FALSE;
-  grant_string_append_percent_encoded (pairs->buffer, decoded);
-  return TRUE;
+    return NULL;
+  return grant_percent_encode_to (w, decoded, strlen (decoded));
 }
 
 /* The pairs of a query or form body, split on "&" as
@@ -271,6 +313,7 @@ pairs_add_form (EncodedPairs *pairs,
                 guint        *n_added)
 {
   const char *p = data, *end = data + length;
+  char *w, *start;
 
   *n_added = 0;
   if (data == NULL)
@@ -278,6 +321,9 @@ pairs_add_form (EncodedPairs *pairs,
   if (memchr (data, '\0', length) != NULL)
     return FALSE;
 
+  /* Each byte becomes three at most, and each piece (at least one byte
+   * and its "&") gains two separators. */
+  w = pairs_reserve (pairs, 3 * length + length + 2);
   while (p < end)
     {
       const char *amp = memchr (p, '&', end - p);
@@ -286,18 +332,28 @@ pairs_add_form (EncodedPairs *pairs,
       if (piece_end > p)
         {
           const char *eq = memchr (p, '=', piece_end - p);
+          PairSpan *span;
 
           pairs_begin (pairs);
-          if (!pairs_append_form_part (pairs, p, eq ? eq : piece_end))
+          span = &pairs->spans[pairs->len];
+          span->offset = w - pairs->buffer->str;
+          start = w;
+          w = write_form_part (w, p, eq ? eq : piece_end);
+          if (w == NULL)
             return FALSE;
-          pairs_separate (pairs);
-          if (eq != NULL && !pairs_append_form_part (pairs, eq + 1, piece_end))
+          span->name_len = w - start;
+          *w++ = '\x01';
+          if (eq != NULL && (w = write_form_part (w, eq + 1, piece_end)) == NULL)
             return FALSE;
-          pairs_end (pairs);
+          span->len = w - start;
+          span->escaped = memchr (start, '%', span->len) != NULL;
+          *w++ = '\0';
+          pairs->len++;
           (*n_added)++;
         }
       p = piece_end + 1;
     }
+  pairs_commit (pairs, w);
   return TRUE;
 }
 
@@ -417,50 +473,54 @@ grant_oauth1_normalize_parameters (GPtrArray *params)
   return g_string_free (out, FALSE);
 }
 
-static char *
-write_literal (char       *w,
-               const char *literal,
-               gsize       len)
+/* The most bytes the base string can take: every byte grows to three at
+ * most, and two "&" join the parts. */
+static gsize
+base_string_max_len (const char         *http_method,
+                     gsize               encoded_uri_len,
+                     const EncodedPairs *pairs)
 {
-  memcpy (w, literal, len);
-  return w + len;
+  return 3 * strlen (http_method) + encoded_uri_len + 2 +
+         3 * (pairs->buffer->len + pairs->len) + 1;
 }
 
 /*
- * The base string straight from the pairs, into @out: the normalized
- * string is encoded a second time in the same pass. Its characters are
- * unreserved ones, "%", "=" and "&", so the second encoding only rewrites
- * those three, and a pair without a "%" is copied around its "=".
+ * The base string straight from the pairs, written to @w, which has room
+ * for base_string_max_len(); returns its end. @encoded_uri is the
+ * base-string URI, encoded already. The normalized string is encoded a
+ * second time in the same pass. Its characters are unreserved ones, "%",
+ * "=" and "&", so the second encoding only rewrites those three, and a
+ * pair without a "%" is copied around its "=".
  */
-static void
-append_base_string (GString      *out,
-                    const char   *http_method,
-                    const char   *base_string_uri,
-                    gsize         base_string_uri_len,
-                    EncodedPairs *pairs,
-                    guint         first_sorted)
+static char *
+write_base_string (char         *w,
+                   const char   *http_method,
+                   const char   *encoded_uri,
+                   gsize         encoded_uri_len,
+                   EncodedPairs *pairs,
+                   guint         first_sorted)
 {
   const PairSpan *inline_sorted[INLINE_PAIRS];
   const PairSpan **sorted = pairs_sorted_storage (pairs, inline_sorted);
   gsize method_len = strlen (http_method);
-  gsize start = out->len;
-  char *w;
+  char method[32];
 
   pairs_sort (pairs, sorted, first_sorted);
 
-  /* Every byte grows to at most three. */
-  g_string_set_size (out, start + 3 * (method_len + base_string_uri_len +
-                                       pairs->buffer->len + pairs->len) + 2);
-  w = out->str + start;
-
-  for (gsize i = 0; i < method_len; i++)
+  if (method_len < sizeof method)
     {
-      char upper = g_ascii_toupper (http_method[i]);
+      for (gsize i = 0; i < method_len; i++)
+        method[i] = g_ascii_toupper (http_method[i]);
+      w = grant_percent_encode_to (w, method, method_len);
+    }
+  else
+    {
+      g_autofree char *long_method = g_ascii_strup (http_method, -1);
 
-      w = grant_percent_encode_to (w, &upper, 1);
+      w = grant_percent_encode_to (w, long_method, method_len);
     }
   *w++ = '&';
-  w = grant_percent_encode_to (w, base_string_uri, base_string_uri_len);
+  w = write_literal (w, encoded_uri, encoded_uri_len);
   *w++ = '&';
 
   for (guint i = 0; i < pairs->len; i++)
@@ -489,9 +549,10 @@ append_base_string (GString      *out,
             *w++ = *c;
         }
     }
-  g_string_truncate (out, w - out->str);
+  *w = '\0';
   if (sorted != inline_sorted)
     g_free (sorted);
+  return w;
 }
 
 /* The base string of @params by the path signing takes, for the
@@ -501,131 +562,17 @@ grant_oauth1_signature_base_string (const char *http_method,
                                     const char *base_string_uri,
                                     GPtrArray  *params)
 {
+  g_autofree char *encoded_uri = grant_percent_encode (base_string_uri);
+  gsize encoded_uri_len = strlen (encoded_uri);
   EncodedPairs pairs;
-  GString *out = g_string_new (NULL);
+  char *base;
 
   pairs_init (&pairs, 512);
   pairs_add_params (&pairs, params);
-  append_base_string (out, http_method, base_string_uri, strlen (base_string_uri),
-                      &pairs, pairs.len);
+  base = g_malloc (base_string_max_len (http_method, encoded_uri_len, &pairs));
+  write_base_string (base, http_method, encoded_uri, encoded_uri_len, &pairs, pairs.len);
   pairs_clear (&pairs);
-  return g_string_free (out, FALSE);
-}
-
-static char *
-signing_key (const char *client_secret,
-             const char *token_secret)
-{
-  GString *key = g_string_new (NULL);
-
-  grant_string_append_percent_encoded (key, client_secret);
-  g_string_append_c (key, '&');
-  grant_string_append_percent_encoded (key, token_secret);
-  return g_string_free (key, FALSE);
-}
-
-static gnutls_mac_algorithm_t
-hmac_algorithm (GrantOAuth1SignatureMethod method)
-{
-  switch (method)
-    {
-    case GRANT_OAUTH1_SIGNATURE_HMAC_SHA1:
-      return GNUTLS_MAC_SHA1;
-    case GRANT_OAUTH1_SIGNATURE_HMAC_SHA256:
-      return GNUTLS_MAC_SHA256;
-    case GRANT_OAUTH1_SIGNATURE_HMAC_SHA512:
-      return GNUTLS_MAC_SHA512;
-    default:
-      return GNUTLS_MAC_UNKNOWN;
-    }
-}
-
-/*
- * An HMAC already keyed with "client_secret&token_secret", for a signer
- * to keep while its secrets stay the same: each signature then starts
- * from the keyed state instead of hashing the key again. Output resets
- * the state, so one signature at a time works on @working in place; one
- * that finds it busy works on a copy of @keyed, which nothing ever writes
- * to and so can be copied from any thread. GnuTLS wipes the keyed states
- * when the handles are freed.
- */
-struct _GrantOAuth1Key
-{
-  GMutex                  lock;
-  gnutls_hmac_hd_t        working;
-  gnutls_hmac_hd_t        keyed;
-  gnutls_mac_algorithm_t  algorithm;
-};
-
-GrantOAuth1Key *
-grant_oauth1_key_new (GrantOAuth1SignatureMethod  method,
-                      const char                 *client_secret,
-                      const char                 *token_secret)
-{
-  gnutls_mac_algorithm_t algorithm = hmac_algorithm (method);
-  gnutls_hmac_hd_t keyed = NULL;
-  gnutls_hmac_hd_t working;
-  GrantOAuth1Key *key;
-  char *secret;
-  int ret;
-
-  if (algorithm == GNUTLS_MAC_UNKNOWN)
-    return NULL;
-
-  secret = signing_key (client_secret, token_secret);
-  ret = gnutls_hmac_init (&keyed, algorithm, secret, strlen (secret));
-  grant_secret_free (secret);
-  if (ret < 0)
-    return NULL;
-  working = gnutls_hmac_copy (keyed);
-  if (working == NULL)
-    {
-      gnutls_hmac_deinit (keyed, NULL);
-      return NULL;
-    }
-
-  key = g_new0 (GrantOAuth1Key, 1);
-  g_mutex_init (&key->lock);
-  key->working = working;
-  key->keyed = keyed;
-  key->algorithm = algorithm;
-  return key;
-}
-
-void
-grant_oauth1_key_free (GrantOAuth1Key *key)
-{
-  if (key == NULL)
-    return;
-  gnutls_hmac_deinit (key->working, NULL);
-  gnutls_hmac_deinit (key->keyed, NULL);
-  g_mutex_clear (&key->lock);
-  g_free (key);
-}
-
-/* Returns FALSE when @key cannot be used, and the caller keys its own. */
-static gboolean
-key_digest (GrantOAuth1Key *key,
-            const char     *data,
-            gsize           len,
-            guint8         *digest)
-{
-  gnutls_hmac_hd_t copy;
-
-  if (g_mutex_trylock (&key->lock))
-    {
-      gnutls_hmac (key->working, data, len);
-      gnutls_hmac_output (key->working, digest);
-      g_mutex_unlock (&key->lock);
-      return TRUE;
-    }
-
-  copy = gnutls_hmac_copy (key->keyed);
-  if (copy == NULL)
-    return FALSE;
-  gnutls_hmac (copy, data, len);
-  gnutls_hmac_deinit (copy, digest);
-  return TRUE;
+  return base;
 }
 
 static char *
@@ -653,10 +600,10 @@ hmac_signature (gnutls_mac_algorithm_t  algorithm,
 {
   guint8 digest[64];
 
-  if (key == NULL || key->algorithm != algorithm ||
-      !key_digest (key, base_string, base_string_len, digest))
+  if (key == NULL ||
+      !grant_oauth1_key_digest (key, algorithm, base_string, base_string_len, digest))
     {
-      char *secret = signing_key (client_secret, token_secret);
+      char *secret = grant_oauth1_signing_key (client_secret, token_secret);
 
       gnutls_hmac_fast (algorithm, secret, strlen (secret), base_string, base_string_len, digest);
       grant_secret_free (secret);
@@ -713,7 +660,7 @@ compute_signature (GrantOAuth1SignatureMethod   method,
     case GRANT_OAUTH1_SIGNATURE_HMAC_SHA1:
     case GRANT_OAUTH1_SIGNATURE_HMAC_SHA256:
     case GRANT_OAUTH1_SIGNATURE_HMAC_SHA512:
-      return hmac_signature (hmac_algorithm (method), key, base_string, base_string_len,
+      return hmac_signature (grant_oauth1_hmac_algorithm (method), key, base_string, base_string_len,
                              client_secret, token_secret);
     case GRANT_OAUTH1_SIGNATURE_RSA_SHA1:
       return rsa_signature (GNUTLS_DIG_SHA1, base_string, rsa_key, error);
@@ -722,7 +669,7 @@ compute_signature (GrantOAuth1SignatureMethod   method,
     case GRANT_OAUTH1_SIGNATURE_RSA_SHA512:
       return rsa_signature (GNUTLS_DIG_SHA512, base_string, rsa_key, error);
     case GRANT_OAUTH1_SIGNATURE_PLAINTEXT:
-      return signing_key (client_secret, token_secret);
+      return grant_oauth1_signing_key (client_secret, token_secret);
     default:
       g_set_error (error, GRANT_ERROR, GRANT_ERROR_UNSUPPORTED_METHOD,
                    "Unknown OAuth 1 signature method %d", (int) method);
@@ -872,22 +819,45 @@ static void
 oauth_params_add_to_pairs (OAuthParams  *params,
                            EncodedPairs *pairs)
 {
+  gsize lengths[N_OAUTH_PARAMS];
+  gsize room = 0;
+  char *w;
+
+  for (guint id = 0; id < N_OAUTH_PARAMS; id++)
+    if (params->values[id] != NULL)
+      {
+        lengths[id] = strlen (params->values[id]);
+        room += 32 + 3 * lengths[id];
+      }
+
+  w = pairs_reserve (pairs, room);
   for (guint id = 0; id < N_OAUTH_PARAMS; id++)
     {
       const char *value = params->values[id];
+      const char *name = oauth_param_names[id];
+      PairSpan *span;
+      char *start = w;
 
       if (value == NULL)
         continue;
       params->pair[id] = pairs->len;
       pairs_begin (pairs);
-      g_string_append (pairs->buffer, oauth_param_names[id]);
-      pairs_separate (pairs);
+      span = &pairs->spans[pairs->len];
+      span->offset = w - pairs->buffer->str;
+      /* The names are unreserved and shorter than 30 bytes. */
+      span->name_len = strlen (name);
+      w = write_literal (w, name, span->name_len);
+      *w++ = '\x01';
       if (params->unreserved[id])
-        g_string_append (pairs->buffer, value);
+        w = write_literal (w, value, lengths[id]);
       else
-        grant_string_append_percent_encoded (pairs->buffer, value);
-      pairs_end (pairs);
+        w = grant_percent_encode_to (w, value, lengths[id]);
+      span->len = w - start;
+      span->escaped = memchr (start, '%', span->len) != NULL;
+      *w++ = '\0';
+      pairs->len++;
     }
+  pairs_commit (pairs, w);
 }
 
 /* The parameters and the signature as a list, in rendering order. */
@@ -1030,13 +1000,17 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
   EncodedPairs pairs = { NULL, };
   OAuthParams oauth = { { NULL, }, };
   GrantParam rendered[N_OAUTH_PARAMS + 1];
-  GString *scratch = NULL;
-  GString *base_string = NULL;
+  char base_string_buffer[2048];
+  char *base_string = base_string_buffer;
+  char *base_string_end;
+  gsize base_string_size;
   char nonce[32];
   char timestamp[24];
   const char *content_type = request->content_type;
   const char *body_data = NULL;
-  const char *query;
+  const char *query = NULL;
+  gsize query_len = 0;
+  gsize prefix_len = 0;
   gsize body_len = 0;
   gsize bs_uri_len;
   guint n_added = 0;
@@ -1060,8 +1034,13 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
       return FALSE;
     }
 
-  /* A URI the caller already parsed is signed as it is; text is parsed
-   * once, after requoting what a person may have typed raw. */
+  /* One buffer holds the base-string URI, encoded, and after it the
+   * encoded pairs. Its kilobyte is what ordinary requests need. */
+  pairs_init (&pairs, 512);
+
+  /* A URI the caller already parsed is signed as it is; text is requoted
+   * (for what a person may have typed raw), then parsed unless the signer
+   * knows its endpoint. */
   if (request->parsed_uri != NULL && is_signable_as_parsed (request->parsed_uri))
     parsed = g_uri_ref (request->parsed_uri);
   else
@@ -1076,17 +1055,37 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
           uri = uri_string = requoted;
           signed_out->uri = g_strdup (uri);
         }
-      parsed = parse_request_uri (uri, error);
-      if (parsed == NULL)
-        goto fail;
+
+      prefix_len = strcspn (uri, "?#");
+      if (request->host == NULL && credentials->endpoints != NULL &&
+          grant_oauth1_endpoints_lookup (credentials->endpoints, uri, prefix_len, pairs.buffer))
+        {
+          if (uri[prefix_len] == '?')
+            {
+              query = uri + prefix_len + 1;
+              query_len = strcspn (query, "#");
+            }
+        }
+      else
+        {
+          parsed = parse_request_uri (uri, error);
+          if (parsed == NULL)
+            goto fail;
+        }
     }
 
-  /* The base-string URI is built here, and this buffer is reused for the
-   * Authorization header once the signature is made. */
-  scratch = g_string_sized_new (384);
-  if (!append_base_string_uri (scratch, parsed, request->host, error))
-    goto fail;
-  bs_uri_len = scratch->len;
+  if (parsed != NULL)
+    {
+      if (!append_base_string_uri (pairs.buffer, parsed, request->host, error))
+        goto fail;
+      encode_whole_buffer (pairs.buffer);
+      query = g_uri_get_query (parsed);
+      query_len = query ? strlen (query) : 0;
+      if (request->parsed_uri == NULL && request->host == NULL && credentials->endpoints != NULL)
+        grant_oauth1_endpoints_remember (credentials->endpoints, uri, prefix_len,
+                                         pairs.buffer->str, pairs.buffer->len);
+    }
+  bs_uri_len = pairs.buffer->len;
 
   if (request->body != NULL)
     body_data = g_bytes_get_data (request->body, &body_len);
@@ -1121,9 +1120,7 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
       goto fail;
     }
 
-  query = g_uri_get_query (parsed);
-  pairs_init (&pairs, 256 + (query ? strlen (query) : 0) + (is_form ? body_len : 0));
-  if (query != NULL && !pairs_add_form (&pairs, query, strlen (query), &n_added))
+  if (query != NULL && !pairs_add_form (&pairs, query, query_len, &n_added))
     {
       g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
                            "The URL's query has an invalid percent-escape");
@@ -1176,11 +1173,14 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
   n_request_pairs = pairs.len;
   oauth_params_add_to_pairs (&oauth, &pairs);
 
-  base_string = g_string_sized_new (3 * (scratch->len + pairs.buffer->len + pairs.len) + 16);
-  append_base_string (base_string, request->method, scratch->str, bs_uri_len,
-                      &pairs, n_request_pairs);
+  /* An ordinary base string fits on the stack. */
+  base_string_size = base_string_max_len (request->method, bs_uri_len, &pairs);
+  base_string = base_string_size <= sizeof base_string_buffer
+    ? base_string_buffer : g_malloc (base_string_size);
+  base_string_end = write_base_string (base_string, request->method, pairs.buffer->str,
+                                       bs_uri_len, &pairs, n_request_pairs);
   signature = compute_signature (credentials->method, credentials->key,
-                                 base_string->str, base_string->len,
+                                 base_string, base_string_end - base_string,
                                  credentials->client_secret, credentials->token_secret,
                                  credentials->rsa_key, error);
   if (signature == NULL)
@@ -1223,21 +1223,18 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
       goto fail;
     }
 
-  g_string_free (base_string, TRUE);
+  if (base_string != base_string_buffer)
+    g_free (base_string);
   if (credentials->method == GRANT_OAUTH1_SIGNATURE_PLAINTEXT)
     grant_secret_wipe (signature);
-  if (scratch != NULL)
-    g_string_free (scratch, TRUE);
   pairs_clear (&pairs);
   return TRUE;
 
 fail:
   if (pairs.buffer != NULL)
     pairs_clear (&pairs);
-  if (scratch != NULL)
-    g_string_free (scratch, TRUE);
-  if (base_string != NULL)
-    g_string_free (base_string, TRUE);
+  if (base_string != base_string_buffer)
+    g_free (base_string);
   grant_oauth1_signed_clear (signed_out);
   return FALSE;
 }

@@ -57,6 +57,7 @@ struct _GrantOAuth1
   char *fixed_timestamp;
   gnutls_privkey_t rsa_key;
   GrantOAuth1Key *key;
+  GrantOAuth1Endpoints *endpoints;
   GrantOAuth1SignatureMethod signature_method;
   GrantOAuth1Placement placement;
   gboolean force_include_body;
@@ -135,6 +136,7 @@ grant_oauth1_finalize (GObject *object)
   g_free (self->fixed_timestamp);
   g_clear_pointer (&self->rsa_key, gnutls_privkey_deinit);
   g_clear_pointer (&self->key, grant_oauth1_key_free);
+  g_clear_pointer (&self->endpoints, grant_oauth1_endpoints_free);
 
   G_OBJECT_CLASS (grant_oauth1_parent_class)->finalize (object);
 }
@@ -364,6 +366,7 @@ grant_oauth1_init (GrantOAuth1 *self)
 {
   self->signature_method = GRANT_OAUTH1_SIGNATURE_HMAC_SHA1;
   self->placement = GRANT_OAUTH1_PLACEMENT_HEADER;
+  self->endpoints = grant_oauth1_endpoints_new ();
 }
 
 /**
@@ -798,6 +801,7 @@ credentials_for_step (GrantOAuth1            *self,
   credentials->realm = realm ? realm : self->realm;
   credentials->rsa_key = self->rsa_key;
   credentials->key = self->key;
+  credentials->endpoints = self->endpoints;
   credentials->nonce = self->fixed_nonce;
   credentials->timestamp = self->fixed_timestamp;
   credentials->force_include_body = self->force_include_body;

@@ -509,6 +509,52 @@ test_raw_characters (void)
   g_assert_true (g_str_has_suffix (header, "oauth_signature=\"Cm%2FXRDvh53C0E4w22YeVcFFai9w%3D\""));
 }
 
+/* A signer remembers the base-string URIs of the endpoints it signed for
+ * and reads the query from the text; what it signs must be what a signer
+ * that parses every URL signs, whatever the URL holds. */
+static void
+test_known_endpoints (void)
+{
+  static const char * const urls[] = {
+    "http://www.example.com:80?a=1",
+    "HTTP://Example.COM:443/Path?b=2&a=1",
+    "https://example.com:443/a;p?q=1#f",
+    "https://example.com/a#frag?notquery=1",
+    "https://example.com/a?",
+    "https://example.com/a?z=9&z=1",
+    "https://example.com/a?x=%7e&y=%7E&w=%2f",
+    "https://example.com/a?q=1#f?z=2",
+    "http://[::1]:8080/x?y=1",
+    "http://example.com/Path%20x?q=a+b",
+    "http://a.b/path?a[]=1&q=hello world&r=\xc3\xa9",
+    "https://user:pw@example.com/a?x=1",
+    "https://example.com/a",
+  };
+  g_autoptr(GrantOAuth1) warm = fixed_client ("client_key", "abc", "1");
+
+  grant_oauth1_set_client_secret (warm, "cs");
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+      {
+        g_autoptr(GrantOAuth1) cold = fixed_client ("client_key", "abc", "1");
+        g_autofree char *expected_uri = NULL;
+        g_autofree char *expected = NULL;
+
+        grant_oauth1_set_client_secret (cold, "cs");
+        expected = sign (cold, "GET", urls[i], NULL, NULL, &expected_uri, NULL);
+
+        /* Twice in a row: the second time the endpoint is known. */
+        for (int j = 0; j < 2; j++)
+          {
+            g_autofree char *uri = NULL;
+            g_autofree char *header = sign (warm, "GET", urls[i], NULL, NULL, &uri, NULL);
+
+            g_assert_cmpstr (header, ==, expected);
+            g_assert_cmpstr (uri, ==, expected_uri);
+          }
+      }
+}
+
 static void
 test_base_string_uri (void)
 {
@@ -819,6 +865,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/oauth1/signature/content-type-rules", test_content_type_rules);
   g_test_add_func ("/oauth1/signature/raw-characters", test_raw_characters);
   g_test_add_func ("/oauth1/signature/base-string-uri", test_base_string_uri);
+  g_test_add_func ("/oauth1/signature/known-endpoints", test_known_endpoints);
   g_test_add_func ("/oauth1/signature/bad-input", test_bad_input);
   g_test_add_func ("/oauth1/signature/pkcs8-key", test_pkcs8_key);
   g_test_add_func ("/oauth1/signature/fresh-nonces", test_fresh_nonces);
