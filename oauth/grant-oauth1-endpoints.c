@@ -20,6 +20,7 @@
  * return for it once the URL is requoted.
  */
 #define N_ENDPOINTS 8
+#define MAX_PREFIX 512
 
 typedef struct {
   char  *prefix;
@@ -67,7 +68,10 @@ grant_oauth1_endpoints_lookup (GrantOAuth1Endpoints *endpoints,
 {
   gboolean found = FALSE;
 
-  g_mutex_lock (&endpoints->lock);
+  /* Never wait: a busy memo (or one a fork left locked) is skipped and
+   * the URL parsed. */
+  if (!g_mutex_trylock (&endpoints->lock))
+    return FALSE;
   for (guint i = 0; i < N_ENDPOINTS; i++)
     {
       const Endpoint *entry = &endpoints->entries[i];
@@ -84,6 +88,21 @@ grant_oauth1_endpoints_lookup (GrantOAuth1Endpoints *endpoints,
   return found;
 }
 
+static gboolean
+has_userinfo (const char *prefix,
+              gsize       prefix_len)
+{
+  const char *end = prefix + prefix_len;
+  const char *authority = g_strstr_len (prefix, prefix_len, "://");
+  const char *slash;
+
+  if (authority == NULL)
+    return TRUE;
+  authority += 3;
+  slash = memchr (authority, '/', end - authority);
+  return memchr (authority, '@', (slash ? slash : end) - authority) != NULL;
+}
+
 void
 grant_oauth1_endpoints_remember (GrantOAuth1Endpoints *endpoints,
                                  const char           *prefix,
@@ -93,7 +112,12 @@ grant_oauth1_endpoints_remember (GrantOAuth1Endpoints *endpoints,
 {
   Endpoint *entry;
 
-  g_mutex_lock (&endpoints->lock);
+  /* Long URLs are not worth keeping, and credentials in a URL are not
+   * kept at all. */
+  if (prefix_len > MAX_PREFIX || has_userinfo (prefix, prefix_len))
+    return;
+  if (!g_mutex_trylock (&endpoints->lock))
+    return;
   entry = &endpoints->entries[endpoints->next];
   endpoints->next = (endpoints->next + 1) % N_ENDPOINTS;
   g_free (entry->prefix);

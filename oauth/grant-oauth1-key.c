@@ -115,22 +115,24 @@ grant_oauth1_key_digest (GrantOAuth1Key         *key,
                          guint8                 *digest)
 {
   gnutls_hmac_hd_t copy;
+  int ret;
 
   if (key->algorithm != algorithm)
     return FALSE;
 
   if (g_mutex_trylock (&key->lock))
     {
-      gnutls_hmac (key->working, data, len);
+      ret = gnutls_hmac (key->working, data, len);
+      /* Output resets the state to the keyed one, failure or not. */
       gnutls_hmac_output (key->working, digest);
       g_mutex_unlock (&key->lock);
-      return TRUE;
+      return ret >= 0;
     }
 
   copy = gnutls_hmac_copy (key->keyed);
   if (copy == NULL)
     return FALSE;
-  gnutls_hmac (copy, data, len);
+  ret = gnutls_hmac (copy, data, len);
   gnutls_hmac_deinit (copy, digest);
-  return TRUE;
+  return ret >= 0;
 }

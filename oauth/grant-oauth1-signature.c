@@ -591,12 +591,13 @@ base64_digest (const guint8 *digest,
 }
 
 static char *
-hmac_signature (gnutls_mac_algorithm_t  algorithm,
-                GrantOAuth1Key         *key,
-                const char             *base_string,
-                gsize                   base_string_len,
-                const char             *client_secret,
-                const char             *token_secret)
+hmac_signature (gnutls_mac_algorithm_t   algorithm,
+                GrantOAuth1Key          *key,
+                const char              *base_string,
+                gsize                    base_string_len,
+                const char              *client_secret,
+                const char              *token_secret,
+                GError                 **error)
 {
   guint8 digest[64];
 
@@ -604,9 +605,18 @@ hmac_signature (gnutls_mac_algorithm_t  algorithm,
       !grant_oauth1_key_digest (key, algorithm, base_string, base_string_len, digest))
     {
       char *secret = grant_oauth1_signing_key (client_secret, token_secret);
+      int ret = gnutls_hmac_fast (algorithm, secret, strlen (secret),
+                                  base_string, base_string_len, digest);
 
-      gnutls_hmac_fast (algorithm, secret, strlen (secret), base_string, base_string_len, digest);
       grant_secret_free (secret);
+      if (ret < 0)
+        {
+          g_set_error (error, GRANT_ERROR, GRANT_ERROR_UNSUPPORTED_METHOD,
+                       "GnuTLS could not compute the HMAC signature (%s); a "
+                       "system crypto policy may forbid %s",
+                       gnutls_strerror (ret), gnutls_mac_get_name (algorithm));
+          return NULL;
+        }
     }
 
   return base64_digest (digest, gnutls_hmac_get_len (algorithm));
@@ -661,7 +671,7 @@ compute_signature (GrantOAuth1SignatureMethod   method,
     case GRANT_OAUTH1_SIGNATURE_HMAC_SHA256:
     case GRANT_OAUTH1_SIGNATURE_HMAC_SHA512:
       return hmac_signature (grant_oauth1_hmac_algorithm (method), key, base_string, base_string_len,
-                             client_secret, token_secret);
+                             client_secret, token_secret, error);
     case GRANT_OAUTH1_SIGNATURE_RSA_SHA1:
       return rsa_signature (GNUTLS_DIG_SHA1, base_string, rsa_key, error);
     case GRANT_OAUTH1_SIGNATURE_RSA_SHA256:
@@ -881,6 +891,19 @@ oauth_params_render (const OAuthParams *params,
   items[n].name = (char *) "oauth_signature";
   items[n].value = (char *) signature;
   return n + 1;
+}
+
+/* The realm is written unencoded between quotes, as servers expect, so
+ * it must not end the quoted string or the header line. */
+static gboolean
+realm_fits_header (const char *realm)
+{
+  if (realm == NULL)
+    return TRUE;
+  for (const guchar *c = (const guchar *) realm; *c; c++)
+    if (*c == '"' || *c == '\\' || *c < 0x20 || *c == 0x7f)
+      return FALSE;
+  return TRUE;
 }
 
 /*
@@ -1189,6 +1212,13 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
   switch (credentials->placement)
     {
     case GRANT_OAUTH1_PLACEMENT_HEADER:
+      if (!realm_fits_header (credentials->realm))
+        {
+          g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                               "The realm cannot go in an Authorization header: it "
+                               "holds a quote, a backslash or a control character");
+          goto fail;
+        }
       signed_out->authorization = authorization_header (&pairs, &oauth, signature,
                                                         credentials->realm);
       break;
@@ -1231,6 +1261,8 @@ grant_oauth1_sign_request (const GrantOAuth1Credentials  *credentials,
   return TRUE;
 
 fail:
+  if (credentials->method == GRANT_OAUTH1_SIGNATURE_PLAINTEXT)
+    grant_secret_wipe (signature);
   if (pairs.buffer != NULL)
     pairs_clear (&pairs);
   if (base_string != base_string_buffer)

@@ -40,6 +40,9 @@
  *
  * [method@OAuth1.sign] signs a request given as strings and returns what to
  * send, which is what the `grant oauth1 sign` command prints.
+ *
+ * Several threads may sign with one `GrantOAuth1` at once, as long as none
+ * changes its properties meanwhile.
  */
 
 struct _GrantOAuth1
@@ -302,7 +305,9 @@ grant_oauth1_class_init (GrantOAuth1Class *klass)
    * GrantOAuth1:realm:
    *
    * The protection realm sent first in the `Authorization` header, or %NULL
-   * for none. It is not signed.
+   * for none. It is not signed. It is sent as it is between quotes, so a
+   * realm holding a quote, a backslash or a control character makes
+   * signing in the header fail.
    */
   props[PROP_REALM] = g_param_spec_string ("realm", NULL, NULL, NULL, rw);
 

@@ -366,6 +366,21 @@ test_realm (void)
   grant_oauth1_set_realm (auth, "moo-realm");
   with_realm = sign (auth, "GET", "http://example.com", NULL, NULL, NULL, NULL);
   g_assert_true (g_str_has_prefix (with_realm, "OAuth realm=\"moo-realm\", oauth_nonce="));
+
+  /* The realm goes in unencoded: one that would end the quoted string or
+   * the header line is refused rather than sent. */
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char * const bad[] = { "a\"b", "a\r\nX-Evil: 1", "a\\" };
+      g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+      g_autoptr(GError) error = NULL;
+
+      grant_oauth1_set_realm (auth, bad[i]);
+      g_assert_false (grant_oauth1_sign (auth, "GET", "http://example.com", headers, NULL,
+                                         NULL, NULL, &error));
+      g_assert_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT);
+      g_assert_null (soup_message_headers_get_one (headers, "Authorization"));
+    }
 }
 
 static void
