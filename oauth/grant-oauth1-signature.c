@@ -290,10 +290,13 @@ pairs_commit (EncodedPairs *pairs,
 static char *
 write_form_part (char       *w,
                  const char *start,
-                 const char *end)
+                 const char *end,
+                 gboolean   *escaped)
 {
   g_autofree char *decoded = NULL;
   char *copied = grant_copy_unreserved (w, start, end);
+  gsize decoded_len;
+  char *written;
 
   if (copied - w == end - start)
     return copied;
@@ -301,7 +304,11 @@ write_form_part (char       *w,
   decoded = grant_form_unescape (start, end);
   if (decoded == NULL)
     return NULL;
-  return grant_percent_encode_to (w, decoded, strlen (decoded));
+  decoded_len = strlen (decoded);
+  written = grant_percent_encode_to (w, decoded, decoded_len);
+  /* Each escape makes one byte three. */
+  *escaped |= (gsize) (written - w) != decoded_len;
+  return written;
 }
 
 /* The pairs of a query or form body, split on "&" as
@@ -337,16 +344,16 @@ pairs_add_form (EncodedPairs *pairs,
           pairs_begin (pairs);
           span = &pairs->spans[pairs->len];
           span->offset = w - pairs->buffer->str;
+          span->escaped = FALSE;
           start = w;
-          w = write_form_part (w, p, eq ? eq : piece_end);
+          w = write_form_part (w, p, eq ? eq : piece_end, &span->escaped);
           if (w == NULL)
             return FALSE;
           span->name_len = w - start;
           *w++ = '\x01';
-          if (eq != NULL && (w = write_form_part (w, eq + 1, piece_end)) == NULL)
+          if (eq != NULL && (w = write_form_part (w, eq + 1, piece_end, &span->escaped)) == NULL)
             return FALSE;
           span->len = w - start;
-          span->escaped = memchr (start, '%', span->len) != NULL;
           *w++ = '\0';
           pairs->len++;
           (*n_added)++;
@@ -863,7 +870,8 @@ oauth_params_add_to_pairs (OAuthParams  *params,
       else
         w = grant_percent_encode_to (w, value, lengths[id]);
       span->len = w - start;
-      span->escaped = memchr (start, '%', span->len) != NULL;
+      /* Each escape makes one byte three. */
+      span->escaped = span->len != span->name_len + 1 + lengths[id];
       *w++ = '\0';
       pairs->len++;
     }
