@@ -79,7 +79,7 @@
 //                           (HTTP status -> count)
 //   POST /stats/reset       zero the counters (204)
 
-import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { parseArgs } from 'node:util';
 
@@ -220,10 +220,13 @@ const clients = [
   },
 ];
 
-const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-const signingKey = {
-  ...privateKey.export({ format: 'jwk' }), kid: 'grant-test-rs256', alg: 'RS256', use: 'sig',
-};
+// A fixed test key, made once for these tests and worthless anywhere
+// else. Generating one at start-up and exporting it as a JWK can deadlock
+// node 20 (seen here once: the garbage collector finalised the
+// key-generation job, which takes the lock ExportJWK was holding, and the
+// server stopped answering while the demo waited on it).
+const signingKey = JSON.parse(
+  fs.readFileSync(new URL('./test-signing-key.jwk.json', import.meta.url), 'utf8'));
 
 const htmlEscape = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
