@@ -25,8 +25,8 @@
 #include "grant.h"
 
 #define URL "https://api.example.com/1.1/statuses/home_timeline.json?count=20&since_id=12345&include_entities=true&trim_user=false&exclude_replies=true"
-#define ROUNDS 7
-#define ROUND_SECONDS 0.3
+#define ROUNDS 11
+#define ROUND_SECONDS 0.25
 #define N_COLD_URLS 1024
 
 static const char oauthlib_script[] =
