@@ -119,7 +119,37 @@ grant_demo_browser_authorize (const char  *authorization_url,
   return NULL;
 }
 
-/* Starts a test server that prints `READY URL` on stdout once listening. */
+/* How long a test server may take to say it is listening. */
+#define SERVER_START_SECONDS 30
+
+typedef struct {
+  GMainLoop *loop;
+  char      *line;
+  GError    *error;
+} FirstLine;
+
+static void
+on_first_line (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  FirstLine *first = data;
+
+  first->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result,
+                                                           NULL, &first->error);
+  g_main_loop_quit (first->loop);
+}
+
+static gboolean
+give_up (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Starts a test server that prints `READY URL` on stdout once listening.
+ * A server that says nothing in SERVER_START_SECONDS is stopped and an
+ * error returned, rather than waited for for ever. */
 GSubprocess *
 grant_demo_server_start (const char * const  *argv,
                          char               **url,
@@ -127,8 +157,13 @@ grant_demo_server_start (const char * const  *argv,
 {
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GSource) timeout = g_timeout_source_new_seconds (SERVER_START_SECONDS);
   g_autofree char *line = NULL;
   GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE;
+  FirstLine first = { NULL, NULL, NULL };
+  const char *name = argv[1] ? argv[1] : argv[0];
 
   if (g_getenv ("GRANT_DEMO_VERBOSE") == NULL)
     flags |= G_SUBPROCESS_FLAGS_STDERR_SILENCE;
@@ -136,14 +171,31 @@ grant_demo_server_start (const char * const  *argv,
   if (process == NULL)
     return NULL;
 
+  /* A private context: nothing else of the caller's runs meanwhile. */
+  g_main_context_push_thread_default (context);
+  first.loop = g_main_loop_new (context, FALSE);
+  g_source_set_callback (timeout, give_up, cancellable, NULL);
+  g_source_attach (timeout, context);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, error);
+  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, cancellable, on_first_line, &first);
+  g_main_loop_run (first.loop);
+  g_source_destroy (timeout);
+  g_main_loop_unref (first.loop);
+  g_main_context_pop_thread_default (context);
+  line = first.line;
+
   if (line == NULL || !g_str_has_prefix (line, "READY "))
     {
-      if (error && *error == NULL)
+      if (g_error_matches (first.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                     "%s did not say it was listening within %d seconds",
+                     name, SERVER_START_SECONDS);
+      else if (first.error != NULL)
+        g_propagate_error (error, g_steal_pointer (&first.error));
+      else
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                     "%s did not start (it printed “%s”)", argv[1] ? argv[1] : argv[0],
-                     line ? line : "nothing");
+                     "%s did not start (it printed “%s”)", name, line ? line : "nothing");
+      g_clear_error (&first.error);
       g_subprocess_force_exit (process);
       return NULL;
     }
