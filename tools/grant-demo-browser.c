@@ -35,7 +35,7 @@ grant_demo_browser_authorize (const char  *authorization_url,
                               const char  *login,
                               GError     **error)
 {
-  g_autoptr(SoupSession) browser = soup_session_new ();
+  g_autoptr(SoupSession) browser = soup_session_new_with_options ("timeout", 30, NULL);
   g_autoptr(GUri) current = NULL;
   g_autofree char *post_form = NULL;
 

@@ -20,6 +20,9 @@ int grant_demo_main (int argc, char **argv);
 #define DEMO_CLIENT_KEY    "grant-client-key"
 #define DEMO_CLIENT_SECRET "grant-client-secret"
 #define DEMO_CALLBACK      "http://127.0.0.1/callback"
+/* A local provider answers in milliseconds; one that stops answering
+ * should end the demo with an error, not hang it. */
+#define DEMO_HTTP_TIMEOUT_SECONDS 30
 
 /* The demo providers live in the source tree's tests/servers, or where
  * `meson install` put them. */
@@ -190,6 +193,8 @@ run_oauth1_demo (const char                 *base,
   g_autoptr(GBytes) body = NULL;
 
   grant_oauth1_set_signature_method (auth, method);
+  soup_session_set_timeout (grant_oauth1_session_get_soup_session (session),
+                            DEMO_HTTP_TIMEOUT_SECONDS);
 
   step ((*n)++, "Request token (temporary credentials)");
   g_print ("   POST %s, signed with %s, oauth_callback=%s\n", request_url,
@@ -305,6 +310,8 @@ run_oauth2_demo (const char  *base,
   const char *scope[] = { "openid", "profile", "api:read", NULL };
   int n = first_step;
 
+  soup_session_set_timeout (grant_oauth2_session_get_soup_session (session),
+                            DEMO_HTTP_TIMEOUT_SECONDS);
   g_object_set (session,
                 "client-auth", GRANT_CLIENT_AUTH_NONE,
                 "redirect-uri", DEMO_CALLBACK,
@@ -356,6 +363,8 @@ run_oauth2_demo (const char  *base,
   step (n++, "Client credentials (backend client)");
   backend = grant_oauth2_session_new_for_client_type (GRANT_CLIENT_TYPE_BACKEND_APPLICATION,
                                                       "backend", "backend-secret");
+  soup_session_set_timeout (grant_oauth2_session_get_soup_session (backend),
+                            DEMO_HTTP_TIMEOUT_SECONDS);
   g_object_set (backend, "scope", (const char *[]) { "api:read", NULL },
                 "allow-insecure-transport", TRUE, NULL);
   service_token = grant_oauth2_session_fetch_token (backend, token_url, NULL, NULL, NULL, NULL, error);
