@@ -18,6 +18,16 @@ typedef struct {
 
 void        grant_string_append_percent_encoded (GString    *out,
                                                  const char *str);
+/* The pieces of a form or query, undecoded; see grant_form_iter_next().
+ * @value is NULL for a piece without "=". */
+typedef struct {
+  const char *piece, *piece_end;
+  const char *name, *name_end;
+  const char *value, *value_end;
+  /*< private >*/
+  const char *next, *end;
+} GrantFormIter;
+
 char       *grant_percent_encode                (const char *str);
 char       *grant_percent_encode_to             (char       *w,
                                                  const char *str,
@@ -29,6 +39,11 @@ char       *grant_copy_unreserved               (char       *w,
                                                  const char *end);
 char       *grant_form_unescape                 (const char *start,
                                                  const char *end);
+
+void        grant_form_iter_init                (GrantFormIter *iter,
+                                                 const char    *data,
+                                                 gsize          length);
+gboolean    grant_form_iter_next                (GrantFormIter *iter);
 
 GPtrArray  *grant_params_new                    (void);
 void        grant_params_add                    (GPtrArray  *params,

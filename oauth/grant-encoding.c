@@ -194,17 +194,69 @@ grant_form_unescape (const char *start,
 }
 
 /*
- * Splits on "&" only (as Python's parse_qsl does since 3.9.2). A piece
- * without "=" is a name with an empty value, which RFC 5849's own example
- * ("c2&a3=2+q") depends on; empty pieces are skipped.
+ * The pieces of a form or query, split on "&" only (as Python's parse_qsl
+ * does since 3.9.2). A piece without "=" is a name with an empty value,
+ * which RFC 5849's own example ("c2&a3=2+q") depends on; empty pieces are
+ * skipped. Nothing is decoded: the pieces point into @data.
  */
+void
+grant_form_iter_init (GrantFormIter *iter,
+                      const char    *data,
+                      gsize          length)
+{
+  iter->next = data;
+  iter->end = data ? data + length : NULL;
+}
+
+gboolean
+grant_form_iter_next (GrantFormIter *iter)
+{
+  while (iter->next != NULL && iter->next < iter->end)
+    {
+      const char *start = iter->next;
+      const char *amp = memchr (start, '&', iter->end - start);
+      const char *piece_end = amp ? amp : iter->end;
+      const char *eq;
+
+      iter->next = piece_end + 1;
+      if (piece_end == start)
+        continue;
+
+      eq = memchr (start, '=', piece_end - start);
+      iter->piece = start;
+      iter->piece_end = piece_end;
+      iter->name = start;
+      iter->name_end = eq ? eq : piece_end;
+      iter->value = eq ? eq + 1 : NULL;
+      iter->value_end = eq ? piece_end : NULL;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* The decoded name and value of the piece @iter is at; FALSE for a bad
+ * escape. */
+static gboolean
+form_iter_decode (const GrantFormIter  *iter,
+                  char                **name,
+                  char                **value)
+{
+  *name = grant_form_unescape (iter->name, iter->name_end);
+  *value = iter->value ? grant_form_unescape (iter->value, iter->value_end) : g_strdup ("");
+  if (*name != NULL && *value != NULL)
+    return TRUE;
+  g_clear_pointer (name, g_free);
+  g_clear_pointer (value, g_free);
+  return FALSE;
+}
+
 gboolean
 grant_params_parse_form (GPtrArray  *params,
                          const char *data,
                          gssize      length,
                          GError    **error)
 {
-  const char *p, *end;
+  GrantFormIter iter;
 
   if (data == NULL)
     return TRUE;
@@ -217,28 +269,19 @@ grant_params_parse_form (GPtrArray  *params,
       return FALSE;
     }
 
-  p = data;
-  end = data + length;
-  while (p < end)
+  grant_form_iter_init (&iter, data, length);
+  while (grant_form_iter_next (&iter))
     {
-      const char *amp = memchr (p, '&', end - p);
-      const char *piece_end = amp ? amp : end;
+      g_autofree char *name = NULL;
+      g_autofree char *value = NULL;
 
-      if (piece_end > p)
+      if (!form_iter_decode (&iter, &name, &value))
         {
-          const char *eq = memchr (p, '=', piece_end - p);
-          g_autofree char *name = grant_form_unescape (p, eq ? eq : piece_end);
-          g_autofree char *value = eq ? grant_form_unescape (eq + 1, piece_end) : g_strdup ("");
-
-          if (name == NULL || value == NULL)
-            {
-              g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
-                                   "Form data has an invalid percent-escape");
-              return FALSE;
-            }
-          grant_params_add (params, name, value);
+          g_set_error_literal (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,
+                               "Form data has an invalid percent-escape");
+          return FALSE;
         }
-      p = piece_end + 1;
+      grant_params_add (params, name, value);
     }
 
   return TRUE;
@@ -254,7 +297,7 @@ grant_form_looks_encoded (const char *data,
                           gsize       length)
 {
   static const char allowed[] = "_.-=&;:%+~,*@!()/?'$";
-  g_autoptr(GPtrArray) scratch = NULL;
+  GrantFormIter iter;
 
   if (data == NULL || length == 0)
     return FALSE;
@@ -267,8 +310,17 @@ grant_form_looks_encoded (const char *data,
         return FALSE;
     }
 
-  scratch = grant_params_new ();
-  return grant_params_parse_form (scratch, data, length, NULL);
+  /* And every piece decodes. */
+  grant_form_iter_init (&iter, data, length);
+  while (grant_form_iter_next (&iter))
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *value = NULL;
+
+      if (!form_iter_decode (&iter, &name, &value))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 void
@@ -453,14 +505,12 @@ uri_query_bounds (const char  *uri,
   return TRUE;
 }
 
-/* Whether the query piece [@start, @end) is named @name. */
+/* Whether the piece @iter is at is named @name. */
 static gboolean
-query_piece_is (const char *start,
-                const char *end,
-                const char *name)
+form_iter_is_named (const GrantFormIter *iter,
+                    const char          *name)
 {
-  const char *eq = memchr (start, '=', end - start);
-  g_autofree char *piece_name = grant_form_unescape (start, eq ? eq : end);
+  g_autofree char *piece_name = grant_form_unescape (iter->name, iter->name_end);
 
   return g_strcmp0 (piece_name, name) == 0;
 }
@@ -472,21 +522,15 @@ grant_uri_get_param (const char *uri,
                      const char *name)
 {
   const char *start, *end;
+  GrantFormIter iter;
 
   if (!uri_query_bounds (uri, &start, &end))
     return NULL;
-  for (const char *p = start; p < end;)
+  grant_form_iter_init (&iter, start, end - start);
+  while (grant_form_iter_next (&iter))
     {
-      const char *amp = memchr (p, '&', end - p);
-      const char *piece_end = amp ? amp : end;
-
-      if (piece_end > p && query_piece_is (p, piece_end, name))
-        {
-          const char *eq = memchr (p, '=', piece_end - p);
-
-          return eq ? grant_form_unescape (eq + 1, piece_end) : g_strdup ("");
-        }
-      p = piece_end + 1;
+      if (form_iter_is_named (&iter, name))
+        return iter.value ? grant_form_unescape (iter.value, iter.value_end) : g_strdup ("");
     }
   return NULL;
 }
@@ -502,6 +546,7 @@ grant_uri_set_param (const char *uri,
   const char *start, *end;
   const char *hash = strchr (uri, '#');
   gboolean placed = FALSE;
+  GrantFormIter iter;
   GString *out;
 
   if (!uri_query_bounds (uri, &start, &end))
@@ -514,31 +559,24 @@ grant_uri_set_param (const char *uri,
     }
 
   out = g_string_new_len (uri, start - uri);
-  for (const char *p = start; p < end;)
+  grant_form_iter_init (&iter, start, end - start);
+  while (grant_form_iter_next (&iter))
     {
-      const char *amp = memchr (p, '&', end - p);
-      const char *piece_end = amp ? amp : end;
+      gboolean named = form_iter_is_named (&iter, name);
 
-      if (piece_end > p)
+      if (named && (value == NULL || placed))
+        continue;
+      if (out->str[out->len - 1] != '?')
+        g_string_append_c (out, '&');
+      if (named)
         {
-          gboolean named = query_piece_is (p, piece_end, name);
-
-          if (!named || (value != NULL && !placed))
-            {
-              if (out->str[out->len - 1] != '?')
-                g_string_append_c (out, '&');
-              if (named)
-                {
-                  grant_string_append_form_encoded (out, name);
-                  g_string_append_c (out, '=');
-                  grant_string_append_form_encoded (out, value);
-                  placed = TRUE;
-                }
-              else
-                g_string_append_len (out, p, piece_end - p);
-            }
+          grant_string_append_form_encoded (out, name);
+          g_string_append_c (out, '=');
+          grant_string_append_form_encoded (out, value);
+          placed = TRUE;
         }
-      p = piece_end + 1;
+      else
+        g_string_append_len (out, iter.piece, iter.piece_end - iter.piece);
     }
   if (value != NULL && !placed)
     {

@@ -319,7 +319,7 @@ pairs_add_form (EncodedPairs *pairs,
                 gsize         length,
                 guint        *n_added)
 {
-  const char *p = data, *end = data + length;
+  GrantFormIter iter;
   char *w, *start;
 
   *n_added = 0;
@@ -331,34 +331,28 @@ pairs_add_form (EncodedPairs *pairs,
   /* Each byte becomes three at most, and each piece (at least one byte
    * and its "&") gains two separators. */
   w = pairs_reserve (pairs, 3 * length + length + 2);
-  while (p < end)
+  grant_form_iter_init (&iter, data, length);
+  while (grant_form_iter_next (&iter))
     {
-      const char *amp = memchr (p, '&', end - p);
-      const char *piece_end = amp ? amp : end;
+      PairSpan *span;
 
-      if (piece_end > p)
-        {
-          const char *eq = memchr (p, '=', piece_end - p);
-          PairSpan *span;
-
-          pairs_begin (pairs);
-          span = &pairs->spans[pairs->len];
-          span->offset = w - pairs->buffer->str;
-          span->escaped = FALSE;
-          start = w;
-          w = write_form_part (w, p, eq ? eq : piece_end, &span->escaped);
-          if (w == NULL)
-            return FALSE;
-          span->name_len = w - start;
-          *w++ = '\x01';
-          if (eq != NULL && (w = write_form_part (w, eq + 1, piece_end, &span->escaped)) == NULL)
-            return FALSE;
-          span->len = w - start;
-          *w++ = '\0';
-          pairs->len++;
-          (*n_added)++;
-        }
-      p = piece_end + 1;
+      pairs_begin (pairs);
+      span = &pairs->spans[pairs->len];
+      span->offset = w - pairs->buffer->str;
+      span->escaped = FALSE;
+      start = w;
+      w = write_form_part (w, iter.name, iter.name_end, &span->escaped);
+      if (w == NULL)
+        return FALSE;
+      span->name_len = w - start;
+      *w++ = '\x01';
+      if (iter.value != NULL &&
+          (w = write_form_part (w, iter.value, iter.value_end, &span->escaped)) == NULL)
+        return FALSE;
+      span->len = w - start;
+      *w++ = '\0';
+      pairs->len++;
+      (*n_added)++;
     }
   pairs_commit (pairs, w);
   return TRUE;

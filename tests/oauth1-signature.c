@@ -570,6 +570,47 @@ test_known_endpoints (void)
       }
 }
 
+/* The one splitter behind forms, queries and their helpers. */
+static void
+test_form_pieces (void)
+{
+  static const char form[] = "a=1&&b&=c&d==e&";
+  static const char * const expected[][2] = { { "a", "1" }, { "b", NULL }, { "", "c" }, { "d", "=e" } };
+  GrantFormIter iter;
+  guint n = 0;
+  g_autofree char *one = NULL;
+  g_autofree char *set = NULL;
+  g_autofree char *removed = NULL;
+  g_autofree char *added = NULL;
+
+  grant_form_iter_init (&iter, form, strlen (form));
+  while (grant_form_iter_next (&iter))
+    {
+      g_autofree char *name = g_strndup (iter.name, iter.name_end - iter.name);
+      g_autofree char *value = iter.value ? g_strndup (iter.value, iter.value_end - iter.value) : NULL;
+
+      g_assert_cmpuint (n, <, G_N_ELEMENTS (expected));
+      g_assert_cmpstr (name, ==, expected[n][0]);
+      g_assert_cmpstr (value, ==, expected[n][1]);
+      n++;
+    }
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (expected));
+
+  g_assert_true (grant_form_looks_encoded ("a=%41&b", 7));
+  g_assert_false (grant_form_looks_encoded ("a=%zz", 5));
+  g_assert_false (grant_form_looks_encoded ("a=%00", 5));
+  g_assert_false (grant_form_looks_encoded ("{\"a\":1}", 7));
+
+  one = grant_uri_get_param ("https://x/p?a=1&b=2+3&b=4#b=5", "b");
+  g_assert_cmpstr (one, ==, "2 3");
+  set = grant_uri_set_param ("https://x/p?a=1&b=2&&b=3#f", "b", "9 9");
+  g_assert_cmpstr (set, ==, "https://x/p?a=1&b=9+9#f");
+  removed = grant_uri_set_param ("https://x/p?b=1&b=2#f", "b", NULL);
+  g_assert_cmpstr (removed, ==, "https://x/p#f");
+  added = grant_uri_set_param ("https://x/p?a=%41", "c", "d");
+  g_assert_cmpstr (added, ==, "https://x/p?a=%41&c=d");
+}
+
 static void
 test_base_string_uri (void)
 {
@@ -881,6 +922,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/oauth1/signature/raw-characters", test_raw_characters);
   g_test_add_func ("/oauth1/signature/base-string-uri", test_base_string_uri);
   g_test_add_func ("/oauth1/signature/known-endpoints", test_known_endpoints);
+  g_test_add_func ("/oauth1/signature/form-pieces", test_form_pieces);
   g_test_add_func ("/oauth1/signature/bad-input", test_bad_input);
   g_test_add_func ("/oauth1/signature/pkcs8-key", test_pkcs8_key);
   g_test_add_func ("/oauth1/signature/fresh-nonces", test_fresh_nonces);
