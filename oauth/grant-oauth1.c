@@ -123,6 +123,22 @@ rekey (GrantOAuth1 *self)
                                     self->token_secret);
 }
 
+/* A secret the signing key is made from: the key follows it. */
+static void
+set_secret_property (GrantOAuth1  *self,
+                     char        **member,
+                     const char   *value,
+                     int           prop)
+{
+  g_return_if_fail (GRANT_IS_OAUTH1 (self));
+
+  if (replace_string (member, value))
+    {
+      rekey (self);
+      g_object_notify_by_pspec (G_OBJECT (self), props[prop]);
+    }
+}
+
 static void
 grant_oauth1_finalize (GObject *object)
 {
@@ -449,13 +465,7 @@ void
 grant_oauth1_set_client_secret (GrantOAuth1 *self,
                                 const char  *client_secret)
 {
-  g_return_if_fail (GRANT_IS_OAUTH1 (self));
-
-  if (replace_string (&self->client_secret, client_secret))
-    {
-      rekey (self);
-      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CLIENT_SECRET]);
-    }
+  set_secret_property (self, &self->client_secret, client_secret, PROP_CLIENT_SECRET);
 }
 
 /**
@@ -513,13 +523,7 @@ void
 grant_oauth1_set_token_secret (GrantOAuth1 *self,
                                const char  *token_secret)
 {
-  g_return_if_fail (GRANT_IS_OAUTH1 (self));
-
-  if (replace_string (&self->token_secret, token_secret))
-    {
-      rekey (self);
-      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_TOKEN_SECRET]);
-    }
+  set_secret_property (self, &self->token_secret, token_secret, PROP_TOKEN_SECRET);
 }
 
 /**
