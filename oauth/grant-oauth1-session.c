@@ -626,7 +626,6 @@ new_message (const char  *method,
              const char  *url,
              GError     **error)
 {
-  g_autofree char *requoted = NULL;
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GError) local_error = NULL;
 
@@ -637,8 +636,7 @@ new_message (const char  *method,
       return NULL;
     }
 
-  requoted = grant_uri_requote (url);
-  uri = g_uri_parse (requoted, SOUP_HTTP_URI_FLAGS, &local_error);
+  uri = grant_uri_parse_http (url, &local_error);
   if (uri == NULL)
     {
       g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,

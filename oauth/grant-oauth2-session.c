@@ -1338,13 +1338,10 @@ static SoupMessage *
 message_from_request (GrantRequest  *request,
                       GError       **error)
 {
-  g_autofree char *requoted = grant_uri_requote (grant_request_get_uri (request));
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GUri) uri = grant_uri_parse_http (grant_request_get_uri (request), NULL);
   SoupMessage *message;
   GBytes *body;
 
-  uri = g_uri_parse (requoted, SOUP_HTTP_URI_FLAGS, &local_error);
   if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
     {
       g_autofree char *shown = uri_for_message (grant_request_get_uri (request));
@@ -2509,6 +2506,29 @@ on_refresh_store_checked (GObject      *source,
   grant_oauth2_session_refresh_token_async (self, NULL, NULL, NULL, on_refresh_done, NULL);
 }
 
+/* What a request about to be sent must do about the token, decided under
+ * the lock: go on, fail (with @error set), or have it refreshed. */
+typedef enum {
+  TOKEN_USABLE,
+  TOKEN_UNUSABLE,
+  TOKEN_NEEDS_REFRESH,
+} TokenNeed;
+
+static TokenNeed
+token_need_locked (GrantOAuth2Session  *self,
+                   const char          *stale,
+                   GError             **error)
+{
+  if (!needs_refresh_locked (self, stale))
+    return TOKEN_USABLE;
+  if (!self->auto_refresh || !can_refresh_locked (self))
+    {
+      set_expired_error_locked (self, error);
+      return TOKEN_UNUSABLE;
+    }
+  return TOKEN_NEEDS_REFRESH;
+}
+
 /*
  * Makes sure the token is fresh before a blocking request. However many
  * threads arrive with an expired token, one refreshes and the others
@@ -2526,16 +2546,12 @@ ensure_token_sync (GrantOAuth2Session  *self,
   g_mutex_lock (&self->lock);
   for (;;)
     {
-      if (!needs_refresh_locked (self, stale))
+      TokenNeed need = token_need_locked (self, stale, error);
+
+      if (need != TOKEN_NEEDS_REFRESH)
         {
           g_mutex_unlock (&self->lock);
-          return TRUE;
-        }
-      if (!self->auto_refresh || !can_refresh_locked (self))
-        {
-          set_expired_error_locked (self, error);
-          g_mutex_unlock (&self->lock);
-          return FALSE;
+          return need == TOKEN_USABLE;
         }
       if (!self->refreshing)
         break;
@@ -2616,22 +2632,19 @@ ensure_token_async (GrantOAuth2Session  *self,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   gboolean start = FALSE;
   GError *error = NULL;
+  TokenNeed need;
 
   g_task_set_source_tag (task, ensure_token_async);
 
   g_mutex_lock (&self->lock);
-  if (!needs_refresh_locked (self, stale))
+  need = token_need_locked (self, stale, &error);
+  if (need != TOKEN_NEEDS_REFRESH)
     {
       g_mutex_unlock (&self->lock);
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
-      return;
-    }
-  if (!self->auto_refresh || !can_refresh_locked (self))
-    {
-      set_expired_error_locked (self, &error);
-      g_mutex_unlock (&self->lock);
-      g_task_return_error (task, error);
+      if (need == TOKEN_USABLE)
+        g_task_return_boolean (task, TRUE);
+      else
+        g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
@@ -2983,7 +2996,6 @@ protected_call_run_hook (GrantOAuth2Session  *self,
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *uri_text = NULL;
-  g_autofree char *requoted = NULL;
   SoupMessageHeaders *headers = soup_message_get_request_headers (call->message);
 
   if (!protected_call_has_hook (self, call))
@@ -3000,8 +3012,7 @@ protected_call_run_hook (GrantOAuth2Session  *self,
 
   g_signal_emit (self, signals[SIGNAL_PROTECTED_REQUEST], 0, request);
 
-  requoted = grant_uri_requote (grant_request_get_uri (request));
-  uri = g_uri_parse (requoted, SOUP_HTTP_URI_FLAGS, &local_error);
+  uri = grant_uri_parse_http (grant_request_get_uri (request), &local_error);
   if (uri == NULL)
     {
       g_set_error (error, GRANT_ERROR, GRANT_ERROR_INVALID_ARGUMENT,

@@ -5,6 +5,9 @@
 
 #include "config.h"
 
+#include <libsoup/soup.h>
+
+#include "grant-encoding-private.h"
 #include "grant-uri-private.h"
 
 static int
@@ -48,4 +51,16 @@ grant_method_has_body (const char *method)
   return method != NULL &&
          g_ascii_strcasecmp (method, "GET") != 0 &&
          g_ascii_strcasecmp (method, "HEAD") != 0;
+}
+
+/* @text parsed as libsoup takes a URL, after requoting what a person may
+ * have typed raw (see grant_uri_requote()); NULL, with GLib's reason,
+ * when it does not parse. */
+GUri *
+grant_uri_parse_http (const char  *text,
+                      GError     **error)
+{
+  g_autofree char *requoted = grant_uri_needs_requote (text) ? grant_uri_requote (text) : NULL;
+
+  return g_uri_parse (requoted ? requoted : text, SOUP_HTTP_URI_FLAGS, error);
 }
