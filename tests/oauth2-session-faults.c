@@ -1080,17 +1080,16 @@ test_wire_automatic_is_basic (gconstpointer user_data)
   assert_not_contains (request->body, "client_secret");
 }
 
-/* include-client-id: no Authorization, the id and secret in the body. */
+/* The code exchange of @session sends no Authorization and the id and
+ * secret in the body. */
 static void
-test_wire_include_client_id (gconstpointer user_data)
+assert_credentials_in_body (const TestCase     *tc,
+                            FaultServer        *fs,
+                            GrantOAuth2Session *session)
 {
-  const TestCase *tc = user_data;
-  g_autoptr(FaultServer) fs = fault_server_new (respond_routes, token_routes);
-  g_autoptr(GrantOAuth2Session) session = session_new (fs);
   g_autofree char *expected = NULL;
   const Recorded *request;
 
-  g_object_set (session, "include-client-id", TRUE, NULL);
   prepare_pkce (session);
   expected = expected_code_body ("&client_id=" CLIENT_ID "&client_secret=" CLIENT_SECRET,
                                  grant_oauth2_session_get_code_verifier (session));
@@ -1099,6 +1098,17 @@ test_wire_include_client_id (gconstpointer user_data)
   assert_form_post (request);
   g_assert_null (request->authorization);
   g_assert_cmpstr (request->body, ==, expected);
+}
+
+/* include-client-id: no Authorization, the id and secret in the body. */
+static void
+test_wire_include_client_id (gconstpointer user_data)
+{
+  g_autoptr(FaultServer) fs = fault_server_new (respond_routes, token_routes);
+  g_autoptr(GrantOAuth2Session) session = session_new (fs);
+
+  g_object_set (session, "include-client-id", TRUE, NULL);
+  assert_credentials_in_body (user_data, fs, session);
 }
 
 /* RFC 6749 §2.3.1: the id and secret are form-encoded, then joined and
@@ -1132,21 +1142,11 @@ test_wire_basic_form_encodes_credentials (gconstpointer user_data)
 static void
 test_wire_post (gconstpointer user_data)
 {
-  const TestCase *tc = user_data;
   g_autoptr(FaultServer) fs = fault_server_new (respond_routes, token_routes);
   g_autoptr(GrantOAuth2Session) session = session_new (fs);
-  g_autofree char *expected = NULL;
-  const Recorded *request;
 
   g_object_set (session, "client-auth", GRANT_CLIENT_AUTH_POST, NULL);
-  prepare_pkce (session);
-  expected = expected_code_body ("&client_id=" CLIENT_ID "&client_secret=" CLIENT_SECRET,
-                                 grant_oauth2_session_get_code_verifier (session));
-  request = exchange_code (session, tc->mode, fs, NULL);
-
-  assert_form_post (request);
-  g_assert_null (request->authorization);
-  g_assert_cmpstr (request->body, ==, expected);
+  assert_credentials_in_body (user_data, fs, session);
 }
 
 /* client_secret_basic with no secret yet is a public client; once the
