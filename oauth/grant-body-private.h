@@ -21,6 +21,7 @@ GrantBodyFormat grant_body_parse_params (GBytes     *body,
 const char     *grant_json_string_member (JsonObject *object,
                                           const char *name);
 JsonNode       *grant_json_node_deep_copy   (JsonNode   *node);
+char           *grant_json_node_to_string   (JsonNode   *node);
 JsonObject     *grant_json_object_deep_copy (JsonObject *object);
 
 G_END_DECLS

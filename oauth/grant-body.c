@@ -12,25 +12,35 @@
 #include "grant-encoding-private.h"
 #include "grant-body-private.h"
 
-static char *
-json_member_to_string (JsonNode *node)
+/* A JSON value as the string a form would have carried: a string as it
+ * is, a number or boolean written out, an object or array as JSON text;
+ * NULL for null. */
+char *
+grant_json_node_to_string (JsonNode *node)
 {
-  switch (json_node_get_value_type (node))
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (JSON_NODE_HOLDS_VALUE (node))
     {
-    case G_TYPE_STRING:
-      return g_strdup (json_node_get_string (node));
-    case G_TYPE_INT64:
-      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-    case G_TYPE_BOOLEAN:
-      return g_strdup (json_node_get_boolean (node) ? "true" : "false");
-    case G_TYPE_DOUBLE:
-      {
-        char buf[G_ASCII_DTOSTR_BUF_SIZE];
-        return g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
-      }
-    default:
-      return NULL;
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_STRING:
+          return g_strdup (json_node_get_string (node));
+        case G_TYPE_INT64:
+          return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+        case G_TYPE_BOOLEAN:
+          return g_strdup (json_node_get_boolean (node) ? "true" : "false");
+        case G_TYPE_DOUBLE:
+          {
+            char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+            return g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
+          }
+        default:
+          break;
+        }
     }
+  return json_to_string (node, FALSE);
 }
 
 /*
@@ -77,14 +87,8 @@ grant_body_parse_params (GBytes    *body,
   json_object_iter_init (&iter, object);
   while (json_object_iter_next (&iter, &name, &member))
     {
-      g_autofree char *value = NULL;
+      g_autofree char *value = grant_json_node_to_string (member);
 
-      if (JSON_NODE_HOLDS_NULL (member))
-        continue;
-      if (JSON_NODE_HOLDS_VALUE (member))
-        value = json_member_to_string (member);
-      else
-        value = json_to_string (member, FALSE);
       if (value != NULL)
         grant_params_add (params, name, value);
     }

@@ -777,23 +777,7 @@ grant_token_get_extra_string (GrantToken *self,
   g_return_val_if_fail (name != NULL, NULL);
 
   node = json_object_get_member (self->extras, name);
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return NULL;
-  if (JSON_NODE_HOLDS_VALUE (node))
-    {
-      switch (json_node_get_value_type (node))
-        {
-        case G_TYPE_STRING:
-          return g_strdup (json_node_get_string (node));
-        case G_TYPE_INT64:
-          return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-        case G_TYPE_BOOLEAN:
-          return g_strdup (json_node_get_boolean (node) ? "true" : "false");
-        default:
-          break;
-        }
-    }
-  return json_to_string (node, FALSE);
+  return grant_json_node_to_string (node);
 }
 
 /**
