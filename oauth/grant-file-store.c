@@ -232,6 +232,22 @@ read_entries (GrantFileStore  *self,
   return json_array_ref (json_node_get_array (tokens));
 }
 
+/* The entries, read under a shared lock, for a reader that writes
+ * nothing back. */
+static JsonArray *
+read_entries_shared (GrantFileStore  *self,
+                     GError         **error)
+{
+  JsonArray *entries;
+  int fd;
+
+  if ((fd = lock_file (self, FALSE, error)) == -1)
+    return NULL;
+  entries = read_entries (self, error);
+  unlock_file (fd);
+  return entries;
+}
+
 static gboolean
 write_entries (GrantFileStore  *self,
                JsonArray       *entries,
@@ -299,13 +315,9 @@ file_load (GrantTokenStore  *store,
   GrantFileStore *self = GRANT_FILE_STORE (store);
   g_autoptr(JsonArray) entries = NULL;
   JsonObject *token = NULL;
-  int fd;
   gint i;
 
-  if ((fd = lock_file (self, FALSE, error)) == -1)
-    return NULL;
-  entries = read_entries (self, error);
-  unlock_file (fd);
+  entries = read_entries_shared (self, error);
   if (entries == NULL)
     return NULL;
 
@@ -392,12 +404,8 @@ file_list (GrantTokenStore  *store,
   GrantFileStore *self = GRANT_FILE_STORE (store);
   g_autoptr(JsonArray) entries = NULL;
   GPtrArray *keys;
-  int fd;
 
-  if ((fd = lock_file (self, FALSE, error)) == -1)
-    return NULL;
-  entries = read_entries (self, error);
-  unlock_file (fd);
+  entries = read_entries_shared (self, error);
   if (entries == NULL)
     return NULL;
 

@@ -66,6 +66,18 @@ find_locked (GrantMemoryStore *self,
   return -1;
 }
 
+static void
+remove_locked (GrantMemoryStore *self,
+               GrantTokenKey    *key)
+{
+  gint i = find_locked (self, key);
+
+  if (i < 0)
+    return;
+  g_ptr_array_remove_index (self->keys, i);
+  g_ptr_array_remove_index (self->tokens, i);
+}
+
 static JsonObject *
 memory_load (GrantTokenStore  *store,
              GrantTokenKey    *key,
@@ -91,14 +103,9 @@ memory_save (GrantTokenStore  *store,
              GError          **error)
 {
   GrantMemoryStore *self = GRANT_MEMORY_STORE (store);
-  gint i;
 
   g_mutex_lock (&self->lock);
-  if ((i = find_locked (self, key)) >= 0)
-    {
-      g_ptr_array_remove_index (self->keys, i);
-      g_ptr_array_remove_index (self->tokens, i);
-    }
+  remove_locked (self, key);
   g_ptr_array_add (self->keys, g_object_ref (key));
   g_ptr_array_add (self->tokens, grant_json_object_deep_copy (token));
   g_mutex_unlock (&self->lock);
@@ -112,14 +119,9 @@ memory_delete (GrantTokenStore  *store,
                GError          **error)
 {
   GrantMemoryStore *self = GRANT_MEMORY_STORE (store);
-  gint i;
 
   g_mutex_lock (&self->lock);
-  if ((i = find_locked (self, key)) >= 0)
-    {
-      g_ptr_array_remove_index (self->keys, i);
-      g_ptr_array_remove_index (self->tokens, i);
-    }
+  remove_locked (self, key);
   g_mutex_unlock (&self->lock);
   return TRUE;
 }
